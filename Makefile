@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                     module for the default kernel + CLI
+# make module KVER=<rel>   module for one kernel, in build/<rel>/pmtufix.ko
+# make modules             module for every supported kernel installed here
+# make cli                 build/bin/pmtufix
+# make deps                install what building and testing need (Debian)
+# make check               host unit tests, then VM selftests on each kernel
+# make demo                the seed's scenario in a VM, narrated
+# make bench               side-by-side benchmarks in a VM
+# make install             CLI, man page, completion (DESTDIR honoured)
+
+PMTUFIX_VERSION := 0.1.0
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+# Debian kernels we support; resolved to installed releases at run time.
+KERNELS = $(shell $(TOP)/scripts/kernels.sh list)
+KVER ?= $(shell $(TOP)/scripts/kernels.sh default)
+
+KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
+
+.PHONY: all module modules cli deps check check-host check-vm demo bench install clean FORCE
+
+all: module cli
+
+module: $(BUILD)/$(KVER)/pmtufix.ko
+
+modules:
+	@set -e; for k in $(KERNELS); do $(MAKE) --no-print-directory module KVER=$$k; done
+
+# Kbuild writes objects next to the sources it is given: give each kernel its
+# own tree of links so 6.1 and 6.12 objects never meet.
+$(BUILD)/%/pmtufix.ko: $(KMOD_SRCS) $(TOP)/Kbuild FORCE
+	@test -d /lib/modules/$*/build || { echo "no headers for kernel $*: run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(BUILD)/$*/kmod/uapi
+	@ln -sf $(TOP)/Kbuild $(BUILD)/$*/Kbuild
+	@for f in $(KMOD_SRCS); do ln -sf $$f $(BUILD)/$*/$${f#$(TOP)/}; done
+	@find $(BUILD)/$* -xtype l -delete
+	$(MAKE) -C /lib/modules/$*/build M=$(BUILD)/$* W=1 PMTUFIX_VERSION=$(PMTUFIX_VERSION) modules
+
+cli:
+	$(MAKE) -C userspace BUILD=$(BUILD) PMTUFIX_VERSION=$(PMTUFIX_VERSION)
+
+deps:
+	$(TOP)/scripts/deps.sh
+
+check: deps
+	$(TOP)/scripts/check.sh
+
+demo: deps
+	$(TOP)/scripts/demo.sh
+
+bench: deps
+	$(TOP)/scripts/bench.sh
+
+install: cli
+	$(MAKE) -C userspace BUILD=$(BUILD) install
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C userspace BUILD=$(BUILD) clean
+
+FORCE:
