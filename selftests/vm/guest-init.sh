@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 inside the test VM: a root file system that is the host's, read-only
+# under a tmpfs overlay. Runs the command the host left in $pmtufix_run/cmd and
+# reports its exit code and the kernel log on the console, then powers off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C.UTF-8
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mkdir -p /run/netns
+hostname pmtufix-vm
+ip link set lo up
+stty -onlcr -echo </dev/ttyS0 2>/dev/null
+
+echo "PMTUFIX-VM-BOOTED $(uname -r)"
+cd "$(cat "$pmtufix_run/cwd")" || echo "PMTUFIX-VM-NO-CWD"
+rc=0
+timeout --kill-after=5 "$(cat "$pmtufix_run/timeout")" bash "$pmtufix_run/cmd" </dev/null || rc=$?
+echo "PMTUFIX-VM-DMESG-BEGIN"
+dmesg
+echo "PMTUFIX-VM-DMESG-END"
+echo "PMTUFIX-VM-EXIT=$rc"
+sync
+echo o >/proc/sysrq-trigger
+sleep 10
