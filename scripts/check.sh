@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [-k RELEASE]... [TEST...]
+#
+# Everything `make check` runs: builds the module for every supported kernel
+# and the CLI, runs the host-side tests, then each selftest in a fresh VM per
+# kernel. Every test program speaks TAP; its `ok`/`not ok` lines are counted.
+# A program that exits non-zero without a `not ok` line, or a guest whose
+# kernel logged a splat, counts as one more failure. Ends with the line
+# `N passed, N failed` and exits non-zero if anything failed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+kernels=() tests=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k) kernels+=("$2"); shift 2 ;;
+	-h|--help) sed -n '4,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) tests+=("$1"); shift ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(scripts/kernels.sh list)
+if [ ${#tests[@]} -eq 0 ]; then
+	# shellcheck disable=SC2016
+	read -ra tests < <(make -s --no-print-directory -C selftests \
+		--eval 'print-tests: ; @echo $(TEST_PROGS) $(TEST_GEN_PROGS)' print-tests)
+fi
+
+passed=0 failed=0 skipped=0
+phases=()
+logdir=$top/build/log
+mkdir -p "$logdir"
+
+now() { echo "$EPOCHREALTIME"; }
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+phase_start() { phase_name=$1; phase_t0=$(now); echo; echo "== $1"; }
+phase_end() { phases+=("$(printf '%-44s %6s s' "$phase_name" "$(since "$phase_t0")")"); }
+
+# Counts the TAP results in $1 (a log); $2 = the program's exit code; $3 = name.
+tally() {
+	local log=$1 rc=$2 name=$3 ok notok skip
+	ok=$(grep -cE '^ok [0-9]+' "$log" | head -1)
+	skip=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log" | head -1)
+	notok=$(grep -cE '^not ok [0-9]+' "$log" | head -1)
+	ok=$((ok - skip))
+	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ] && [ "$rc" -ne 4 ]; then
+		echo "not ok - $name exited $rc without reporting a failed case"
+		notok=1
+	fi
+	if [ "$rc" -eq 4 ] && [ "$ok" -eq 0 ] && [ "$notok" -eq 0 ]; then
+		skip=$((skip + 1))
+	fi
+	passed=$((passed + ok)) failed=$((failed + notok)) skipped=$((skipped + skip))
+	printf '# %s: %d passed, %d failed, %d skipped\n' "$name" "$ok" "$notok" "$skip"
+}
+
+phase_start "build"
+for k in "${kernels[@]}"; do
+	t0=$(now)
+	if make -s --no-print-directory module KVER="$k" >"$logdir/build-$k.log" 2>&1 &&
+	   ! grep -qE 'warning:|error:' "$logdir/build-$k.log"; then
+		printf 'ok - module builds warning-free for %s (%s s)\n' "$k" "$(since "$t0")"
+		passed=$((passed + 1))
+	else
+		echo "not ok - module build for $k"; sed 's/^/#   /' "$logdir/build-$k.log"
+		failed=$((failed + 1))
+	fi
+done
+if make -s --no-print-directory cli >"$logdir/build-cli.log" 2>&1; then
+	echo "ok - CLI builds with -Wall -Wextra -Werror"; passed=$((passed + 1))
+else
+	echo "not ok - CLI build"; sed 's/^/#   /' "$logdir/build-cli.log"; failed=$((failed + 1))
+fi
+phase_end
+
+phase_start "host tests"
+if [ -f userspace/Makefile ]; then
+	make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
+	rc=$?
+	cat "$logdir/host-unit.log"
+	tally "$logdir/host-unit.log" "$rc" "userspace unit tests"
+fi
+phase_end
+
+for k in "${kernels[@]}"; do
+	phase_start "VM selftests on $k"
+	for t in "${tests[@]}"; do
+		log=$logdir/$k-${t//\//_}.log
+		echo "# $t"
+		selftests/vm/run.sh -k "$k" -t 900 -- "selftests/$t" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		if [ "$rc" -eq 125 ]; then
+			echo "not ok - $t: the guest died or its kernel logged a splat"
+			failed=$((failed + 1))
+			rc=0
+		fi
+		tally "$log" "$rc" "$t on $k"
+	done
+	phase_end
+done
+
+echo
+echo "== time per phase"
+printf '%s\n' "${phases[@]}"
+echo
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
