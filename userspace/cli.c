@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Options, the command table, and the messages every command shares. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pmtufix.h"
+#include "cli.h"
+#include "parse.h"
+#include "print.h"
+#include "version.h"
+
+const char pf_usage_main[] =
+	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | help }\n"
+	"       OPTIONS := { -j | -p | -n NETNS | -V | -h }\n"
+	"\n"
+	"  show               settings and counters (the default command)\n"
+	"  set SETTING ...    change rescue, log or floor\n"
+	"  stats [ reset ]    counters of frag-needed errors by reason\n"
+	"  mss ...            TCP MSS rules per prefix\n"
+	"  monitor            print rescue and rejection events as they happen\n"
+	"  save               print settings and MSS rules as 'apply' reads them\n"
+	"  apply { FILE | - } make settings and MSS rules those of FILE\n"
+	"  COMMAND help       arguments of COMMAND\n"
+	"\n"
+	"  -j, --json         JSON output\n"
+	"  -p, --pretty       indented JSON output (implies -j)\n"
+	"  -n, --netns NETNS  act in network namespace NETNS (/run/netns/NETNS)\n"
+	"  -V, --version      print the version\n"
+	"  -h, --help         print this help\n";
+
+/* After a usage error: the grammar, without the explanations. */
+static const char usage_short[] =
+	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | help }\n"
+	"       OPTIONS := { -j | -p | -n NETNS | -V | -h }\n"
+	"Run 'pmtufix help' for more.\n";
+
+void pf_error(struct pf_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(pf_print_file());
+	fputs("pmtufix: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+}
+
+int pf_usage_error(struct pf_ctx *c, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pmtufix: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+	fputs(usage, c->err);
+	return PF_EXIT_USAGE;
+}
+
+int pf_help(const char *usage)
+{
+	fputs(usage, pf_print_file());
+	return PF_EXIT_OK;
+}
+
+bool pf_is_help(int argc, char **argv)
+{
+	return argc > 0 && pf_matches(argv[0], "help");
+}
+
+/* Like `ip -n`: a name under /run/netns, or a path such as /proc/PID/ns/net. */
+static int enter_netns(struct pf_ctx *c)
+{
+	char path[4096];
+	int fd;
+
+	if (strchr(c->netns, '/'))
+		snprintf(path, sizeof(path), "%s", c->netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", c->netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pf_error(c, "cannot open network namespace '%s': %s", c->netns, strerror(errno));
+		return PF_EXIT_FAIL;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		pf_error(c, "cannot enter network namespace '%s': %s%s", c->netns,
+			 strerror(errno), errno == EPERM ? " (CAP_SYS_ADMIN is needed)" : "");
+		close(fd);
+		return PF_EXIT_FAIL;
+	}
+	close(fd);
+	return PF_EXIT_OK;
+}
+
+int pf_connect(struct pf_ctx *c)
+{
+	int err;
+
+	if (c->connected)
+		return PF_EXIT_OK;
+	if (c->netns && enter_netns(c))
+		return PF_EXIT_FAIL;
+	err = pf_nl_open(&c->nl);
+	if (err) {
+		pf_error(c, "cannot open a generic netlink socket: %s", strerror(-err));
+		return PF_EXIT_FAIL;
+	}
+	c->connected = true;
+	err = pf_nl_resolve(&c->nl);
+	if (err == -ENOENT) {
+		pf_error(c, "the pmtufix kernel module is not loaded (try: modprobe pmtufix)");
+		return PF_EXIT_FAIL;
+	}
+	if (err)
+		return pf_fail(c, "cannot look up the pmtufix netlink family", err);
+	return PF_EXIT_OK;
+}
+
+int pf_request(struct pf_ctx *c, struct nlmsghdr *nlh, pf_nl_cb cb, void *data)
+{
+	int err = pf_nl_talk(&c->nl, nlh, cb, data);
+
+	if (!err && c->nl.ext_msg[0])
+		pf_error(c, "kernel warning: %s", c->nl.ext_msg);
+	return err;
+}
+
+int pf_fail(struct pf_ctx *c, const char *what, int err)
+{
+	err = err < 0 ? -err : err;
+	if (c->nl.ext_msg[0])
+		pf_error(c, "kernel: %s (%s)", c->nl.ext_msg, strerror(err));
+	else if (err == EPERM)
+		pf_error(c, "%s: %s (CAP_NET_ADMIN is needed)", what, strerror(err));
+	else if (c->nl.ext_miss_type)
+		pf_error(c, "kernel: attribute %u is missing (%s)", c->nl.ext_miss_type,
+			 strerror(err));
+	else
+		pf_error(c, "%s: %s", what, strerror(err));
+	return PF_EXIT_FAIL;
+}
+
+static int cmd_help(struct pf_ctx *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	return pf_help(pf_usage_main);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct pf_ctx *c, int argc, char **argv);
+} commands[] = {
+	{ "show",	pf_cmd_show },
+	{ "set",	pf_cmd_set },
+	{ "stats",	pf_cmd_stats },
+	{ "mss",	pf_cmd_mss },
+	{ "monitor",	pf_cmd_monitor },
+	{ "save",	pf_cmd_save },
+	{ "apply",	pf_cmd_apply },
+	{ "help",	cmd_help },
+};
+
+static int dispatch(struct pf_ctx *c, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc == 0)
+		return pf_cmd_show(c, 0, argv);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (pf_matches(argv[0], commands[i].name))
+			return commands[i].fn(c, argc - 1, argv + 1);
+	return pf_usage_error(c, usage_short, "unknown command '%s'", argv[0]);
+}
+
+static const struct option options[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "pretty",	no_argument,		NULL, 'p' },
+	{ "netns",	required_argument,	NULL, 'n' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int pf_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	struct pf_ctx c = { .err = err };
+	int opt, ret;
+
+	pf_print_init(out, false, false);
+	optind = 0;	/* glibc: start afresh, so host tests can call us again */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:jpn:Vh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			c.json = true;
+			break;
+		case 'p':
+			c.json = c.pretty = true;
+			break;
+		case 'n':
+			if (!*optarg)
+				return pf_usage_error(&c, usage_short, "empty network namespace name");
+			c.netns = optarg;
+			break;
+		case 'V':
+			fprintf(out, "pmtufix %s\n", PMTUFIX_VERSION);
+			return PF_EXIT_OK;
+		case 'h':
+			return pf_help(pf_usage_main);
+		case ':':
+			return pf_usage_error(&c, usage_short, "option '%s' needs an argument",
+					      argv[optind - 1]);
+		default:
+			if (optopt)
+				return pf_usage_error(&c, usage_short, "unknown option '-%c'",
+						      optopt);
+			return pf_usage_error(&c, usage_short, "unknown option '%s'",
+					      argv[optind - 1]);
+		}
+	}
+	pf_print_init(out, c.json, c.pretty);
+	ret = dispatch(&c, argc - optind, argv + optind);
+	if (c.connected)
+		pf_nl_close(&c.nl);
+	if ((fflush(out) || ferror(out)) && ret == PF_EXIT_OK) {
+		pf_error(&c, "write error: %s", strerror(errno));
+		ret = PF_EXIT_FAIL;
+	}
+	return ret;
+}

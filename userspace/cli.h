@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every command shares: options, the kernel connection, messages. */
+#ifndef PMTUFIX_CLI_H
+#define PMTUFIX_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "genl.h"
+
+/* Exit codes. */
+#define PF_EXIT_OK	0
+#define PF_EXIT_FAIL	1	/* the kernel or the system said no */
+#define PF_EXIT_USAGE	2	/* the command line or a file is wrong */
+
+struct pf_ctx {
+	bool json;
+	bool pretty;
+	const char *netns;
+	bool connected;
+	struct pf_nl nl;
+	FILE *err;
+};
+
+/* The whole program; main() only passes stdout and stderr. */
+int pf_main(int argc, char **argv, FILE *out, FILE *err);
+
+/* "pmtufix: <message>" on the error stream. */
+void pf_error(struct pf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Report a usage error, then print usage; returns PF_EXIT_USAGE. */
+int pf_usage_error(struct pf_ctx *c, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print a command's usage on the output stream; returns PF_EXIT_OK. */
+int pf_help(const char *usage);
+
+bool pf_is_help(int argc, char **argv);
+
+/* Enter the namespace, open the socket, find the family. 0 or PF_EXIT_FAIL. */
+int pf_connect(struct pf_ctx *c);
+
+/* pf_nl_talk() that also shows a kernel warning sent with a success. */
+int pf_request(struct pf_ctx *c, struct nlmsghdr *nlh, pf_nl_cb cb, void *data);
+
+/* Explain a failed request (-errno) to the user; returns PF_EXIT_FAIL. */
+int pf_fail(struct pf_ctx *c, const char *what, int err);
+
+extern const char pf_usage_main[];
+extern const char pf_usage_show[];
+extern const char pf_usage_set[];
+extern const char pf_usage_save[];
+extern const char pf_usage_apply[];
+extern const char pf_usage_stats[];
+extern const char pf_usage_mss[];
+extern const char pf_usage_monitor[];
+
+int pf_cmd_show(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_set(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_save(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_apply(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_stats(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv);
+
+#endif /* PMTUFIX_CLI_H */

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Configuration files: parse and check everything first, write them back. */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmtufix.h"
+#include "conffile.h"
+
+#define MAX_WORDS	32
+
+static void problem(FILE *errf, const char *name, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(FILE *errf, const char *name, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(errf, "pmtufix: %s:%u: ", name, line);
+	va_start(ap, fmt);
+	vfprintf(errf, fmt, ap);
+	va_end(ap);
+	fputc('\n', errf);
+}
+
+static int add_rule(struct pf_desired *d, const struct pf_mss_rule *r, unsigned int line)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct pf_mss_rule *rules = realloc(d->rules, cap * sizeof(*rules));
+		unsigned int *lines;
+
+		if (!rules)
+			return -ENOMEM;
+		d->rules = rules;
+		lines = realloc(d->lines, cap * sizeof(*lines));
+		if (!lines)
+			return -ENOMEM;
+		d->lines = lines;
+		d->cap = cap;
+	}
+	d->rules[d->n] = *r;
+	d->lines[d->n] = line;
+	d->n++;
+	return 0;
+}
+
+/* Merge one `set` line; a setting may appear once in the whole file. */
+static int merge_set(struct pf_desired *d, const struct pf_config_req *req,
+		     const char *name, unsigned int line, FILE *errf)
+{
+	int bad = 0;
+
+	if (req->has_rescue) {
+		if (d->cfg.has_rescue) {
+			problem(errf, name, line, "'rescue' was already set at line %u", d->rescue_line);
+			bad++;
+		} else {
+			d->cfg.has_rescue = true;
+			d->cfg.rescue = req->rescue;
+			d->rescue_line = line;
+		}
+	}
+	if (req->has_log) {
+		if (d->cfg.has_log) {
+			problem(errf, name, line, "'log' was already set at line %u", d->log_line);
+			bad++;
+		} else {
+			d->cfg.has_log = true;
+			d->cfg.log = req->log;
+			d->log_line = line;
+		}
+	}
+	if (req->has_floor) {
+		if (d->cfg.has_floor) {
+			problem(errf, name, line, "'floor' was already set at line %u", d->floor_line);
+			bad++;
+		} else {
+			d->cfg.has_floor = true;
+			d->cfg.floor = req->floor;
+			d->floor_line = line;
+		}
+	}
+	return bad;
+}
+
+static int parse_line(struct pf_desired *d, char *text, const char *name,
+		      unsigned int line, FILE *errf)
+{
+	char *argv[MAX_WORDS], err[PF_ERRLEN];
+	int argc = pf_split(text, argv, MAX_WORDS);
+
+	if (argc == 0)
+		return 0;
+	if (argc < 0) {
+		problem(errf, name, line, "too many words");
+		return 1;
+	}
+	if (pf_matches(argv[0], "set")) {
+		struct pf_config_req req;
+
+		if (pf_parse_set(argc - 1, argv + 1, &req, err, sizeof(err))) {
+			problem(errf, name, line, "set: %s", err);
+			return 1;
+		}
+		return merge_set(d, &req, name, line, errf);
+	}
+	if (pf_matches(argv[0], "mss") && argc > 1 && pf_matches(argv[1], "add")) {
+		struct pf_mss_rule r;
+		char pfx[PF_PREFIX_STRLEN];
+
+		if (pf_parse_mss_add(argc - 2, argv + 2, &r, err, sizeof(err))) {
+			problem(errf, name, line, "mss add: %s", err);
+			return 1;
+		}
+		for (size_t i = 0; i < d->n; i++) {
+			if (pf_prefix_cmp(&d->rules[i].prefix, &r.prefix) == 0) {
+				pf_format_prefix(&r.prefix, pfx, sizeof(pfx));
+				problem(errf, name, line, "mss add: %s was already added at line %u",
+					pfx, d->lines[i]);
+				return 1;
+			}
+		}
+		if (add_rule(d, &r, line)) {
+			problem(errf, name, line, "%s", strerror(ENOMEM));
+			return 1;
+		}
+		return 0;
+	}
+	if (pf_matches(argv[0], "mss") && argc > 1)
+		problem(errf, name, line, "'mss %s' cannot be used here (only 'set' and 'mss add')",
+			argv[1]);
+	else
+		problem(errf, name, line, "unknown command '%s' (only 'set' and 'mss add')", argv[0]);
+	return 1;
+}
+
+int pf_conf_parse(FILE *in, const char *name, struct pf_desired *d, FILE *errf)
+{
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned int line = 0;
+	int bad = 0;
+
+	memset(d, 0, sizeof(*d));
+	errno = 0;
+	while ((len = getline(&text, &cap, in)) >= 0) {
+		line++;
+		if (memchr(text, '\0', (size_t)len)) {
+			problem(errf, name, line, "NUL byte in line");
+			bad++;
+			continue;
+		}
+		bad += parse_line(d, text, name, line, errf);
+	}
+	free(text);
+	if (ferror(in))
+		return errno ? -errno : -EIO;
+	return bad;
+}
+
+void pf_desired_free(struct pf_desired *d)
+{
+	free(d->rules);
+	free(d->lines);
+	memset(d, 0, sizeof(*d));
+}
+
+void pf_mss_rule_format(const struct pf_mss_rule *r, char *buf, size_t len)
+{
+	char pfx[PF_PREFIX_STRLEN], mss[8];
+
+	pf_format_prefix(&r->prefix, pfx, sizeof(pfx));
+	if (r->mss)
+		snprintf(mss, sizeof(mss), "%u", r->mss);
+	else
+		snprintf(mss, sizeof(mss), "auto");
+	snprintf(buf, len, "%s %s dir %s", pfx, mss,
+		 r->dir <= PMTUFIX_MSS_DIR_MAX ? pf_dir_names[r->dir] : "?");
+}
+
+void pf_conf_write(FILE *out, const struct pf_config *cfg,
+		   const struct pf_mss_rule *rules, size_t n)
+{
+	bool any = cfg->has_rescue || (cfg->has_log && cfg->log <= PMTUFIX_LOG_MAX) ||
+		   cfg->has_floor;
+	char buf[128];
+
+	if (any) {
+		fputs("set", out);
+		if (cfg->has_rescue)
+			fprintf(out, " rescue %s", cfg->rescue ? "on" : "off");
+		if (cfg->has_log && cfg->log <= PMTUFIX_LOG_MAX)
+			fprintf(out, " log %s", pf_log_names[cfg->log]);
+		if (cfg->has_floor) {
+			if (cfg->floor)
+				fprintf(out, " floor %u", cfg->floor);
+			else
+				fputs(" floor auto", out);
+		}
+		fputc('\n', out);
+	}
+	if (cfg->has_log && cfg->log > PMTUFIX_LOG_MAX)
+		fprintf(out, "# log level %u is unknown to this pmtufix\n", cfg->log);
+	for (size_t i = 0; i < n; i++) {
+		pf_mss_rule_format(&rules[i], buf, sizeof(buf));
+		fprintf(out, "mss add %s\n", buf);
+	}
+}

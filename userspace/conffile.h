@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The configuration file that `save` writes and `apply` reads: lines of
+ * `set ...` and `mss add ...` in the command-line grammar, '#' comments and
+ * blank lines. Pure: no kernel, so host tests cover the whole grammar.
+ */
+#ifndef PMTUFIX_CONFFILE_H
+#define PMTUFIX_CONFFILE_H
+
+#include <stdio.h>
+
+#include "parse.h"
+
+/* Settings as the kernel reports them. */
+struct pf_config {
+	bool has_rescue, has_log, has_floor, has_floor_eff, has_version;
+	bool rescue;
+	uint8_t log;
+	uint32_t floor;		/* 0 = auto */
+	uint32_t floor_eff;
+	uint32_t version;	/* major << 16 | minor << 8 | patch */
+};
+
+/* What a file asks for. */
+struct pf_desired {
+	struct pf_config_req cfg;
+	unsigned int rescue_line, log_line, floor_line;
+	struct pf_mss_rule *rules;
+	unsigned int *lines;	/* line of each rule */
+	size_t n, cap;
+};
+
+/*
+ * Parse and check all of in. Each problem goes to errf as
+ * "pmtufix: NAME:LINE: problem". Returns the number of problems, or -errno
+ * if the file cannot be read. On return d holds what was valid.
+ */
+int pf_conf_parse(FILE *in, const char *name, struct pf_desired *d, FILE *errf);
+void pf_desired_free(struct pf_desired *d);
+
+/* One rule in the grammar of `mss add`, without the words "mss add". */
+void pf_mss_rule_format(const struct pf_mss_rule *r, char *buf, size_t len);
+
+/* Write cfg and rules so that pf_conf_parse() reads them back. */
+void pf_conf_write(FILE *out, const struct pf_config *cfg,
+		   const struct pf_mss_rule *rules, size_t n);
+
+#endif /* PMTUFIX_CONFFILE_H */

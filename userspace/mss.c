@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `pmtufix mss`: add, delete, list and flush MSS rules. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pmtufix.h"
+#include "conffile.h"
+#include "mss.h"
+#include "print.h"
+
+const char pf_usage_mss[] =
+	"Usage: pmtufix mss add PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
+	"       pmtufix mss del PREFIX\n"
+	"       pmtufix mss [ show ]\n"
+	"       pmtufix mss flush\n"
+	"where  PREFIX := an IPv4 or IPv6 ADDRESS[/LENGTH] with the host bits zero\n"
+	"       MSS := 536..65495; auto = route MTU - 40 (IPv4) or - 60 (IPv6)\n"
+	"       dir: SYNs to the prefix, from it, or both (the default)\n";
+
+int pf_mss_rule_decode(const struct nlattr *nest, struct pf_mss_rule *r)
+{
+	const struct nlattr *tb[PMTUFIX_A_MSS_MAX + 1];
+	const struct nlattr *pfx;
+	uint8_t family, len;
+	size_t alen;
+
+	memset(r, 0, sizeof(*r));
+	if (pf_nl_parse_nested(nest, tb, PMTUFIX_A_MSS_MAX) ||
+	    !pf_attr_u8(tb[PMTUFIX_A_MSS_FAMILY], &family) ||
+	    !pf_attr_u8(tb[PMTUFIX_A_MSS_PREFIX_LEN], &len) ||
+	    !pf_attr_u16(tb[PMTUFIX_A_MSS_VALUE], &r->mss))
+		return -EPROTO;
+	if (family != AF_INET && family != AF_INET6)
+		return -EPROTO;
+	alen = family == AF_INET ? 4 : 16;
+	pfx = tb[PMTUFIX_A_MSS_PREFIX];
+	if (!pfx || mnl_attr_get_payload_len(pfx) != alen || len > alen * 8)
+		return -EPROTO;
+	r->prefix.family = family;
+	r->prefix.len = len;
+	memcpy(r->prefix.addr, mnl_attr_get_payload(pfx), alen);
+	if (!tb[PMTUFIX_A_MSS_DIR])
+		r->dir = PMTUFIX_MSS_DIR_BOTH;
+	else if (!pf_attr_u8(tb[PMTUFIX_A_MSS_DIR], &r->dir))
+		return -EPROTO;
+	return 0;
+}
+
+void pf_mss_rule_put(struct nlmsghdr *nlh, const struct pf_mss_rule *r, bool value)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PMTUFIX_A_MSS_RULE);
+
+	mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_FAMILY, r->prefix.family);
+	mnl_attr_put(nlh, PMTUFIX_A_MSS_PREFIX, pf_prefix_addrlen(&r->prefix), r->prefix.addr);
+	mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_PREFIX_LEN, r->prefix.len);
+	if (value) {
+		mnl_attr_put_u16(nlh, PMTUFIX_A_MSS_VALUE, r->mss);
+		mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_DIR, r->dir);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+bool pf_mss_supported(struct pf_ctx *c, uint8_t cmd)
+{
+	return pf_nl_has_cmd(&c->nl, cmd);
+}
+
+int pf_mss_fail(struct pf_ctx *c, const char *what, int err)
+{
+	if (err == -EOPNOTSUPP && !c->nl.ext_msg[0]) {
+		pf_error(c, "this pmtufix module does not support MSS rules");
+		return PF_EXIT_FAIL;
+	}
+	return pf_fail(c, what, err);
+}
+
+struct rule_list {
+	struct pf_mss_rule *v;
+	size_t n;
+	int err;
+};
+
+static int list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
+	struct rule_list *l = data;
+	struct pf_mss_rule *v;
+
+	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_MSS_RULE]) {
+		l->err = -EPROTO;
+		return MNL_CB_OK;
+	}
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	l->v = v;
+	if (pf_mss_rule_decode(tb[PMTUFIX_A_MSS_RULE], &l->v[l->n]))
+		l->err = -EPROTO;
+	else
+		l->n++;
+	return MNL_CB_OK;
+}
+
+int pf_mss_list(struct pf_ctx *c, struct pf_mss_rule **rules, size_t *n)
+{
+	struct rule_list l = { 0 };
+	struct nlmsghdr *nlh;
+	int err;
+
+	*rules = NULL;
+	*n = 0;
+	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_GET))
+		return -EOPNOTSUPP;
+	nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_GET, NLM_F_DUMP);
+	err = pf_request(c, nlh, list_cb, &l);
+	if (!err)
+		err = l.err;
+	if (err) {
+		free(l.v);
+		return err;
+	}
+	pf_mss_sort(l.v, l.n);
+	*rules = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int pf_mss_add(struct pf_ctx *c, const struct pf_mss_rule *r)
+{
+	struct nlmsghdr *nlh;
+
+	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_ADD))
+		return -EOPNOTSUPP;
+	nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_ADD, 0);
+	pf_mss_rule_put(nlh, r, true);
+	return pf_request(c, nlh, NULL, NULL);
+}
+
+static int mss_del(struct pf_ctx *c, const struct pf_prefix *p)
+{
+	struct pf_mss_rule r = { .prefix = *p };
+	struct nlmsghdr *nlh;
+
+	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_DEL))
+		return -EOPNOTSUPP;
+	nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_DEL, 0);
+	pf_mss_rule_put(nlh, &r, false);
+	return pf_request(c, nlh, NULL, NULL);
+}
+
+int pf_mss_flush(struct pf_ctx *c)
+{
+	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_FLUSH))
+		return -EOPNOTSUPP;
+	return pf_request(c, pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_FLUSH, 0), NULL, NULL);
+}
+
+void pf_mss_print(const struct pf_mss_rule *rules, size_t n)
+{
+	char pfx[PF_PREFIX_STRLEN];
+
+	pf_open_array(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct pf_mss_rule *r = &rules[i];
+
+		pf_format_prefix(&r->prefix, pfx, sizeof(pfx));
+		pf_open_object(NULL);
+		pf_print_string(PF_ANY, "prefix", "%s", pfx);
+		pf_print_string(PF_JSON, "family", NULL,
+				r->prefix.family == AF_INET ? "inet" : "inet6");
+		pf_print_uint(PF_JSON, "mss", NULL, r->mss);
+		if (r->mss)
+			pf_print_uint(PF_TEXT, NULL, " mss %s", r->mss);
+		else
+			pf_print_string(PF_TEXT, NULL, " mss %s", "auto");
+		pf_print_string(PF_ANY, "dir", " dir %s\n",
+				r->dir <= PMTUFIX_MSS_DIR_MAX ? pf_dir_names[r->dir] : "unknown");
+		pf_close_object();
+	}
+	pf_close_array();
+	pf_print_end();
+}
+
+static int mss_show(struct pf_ctx *c)
+{
+	struct pf_mss_rule *rules;
+	size_t n;
+	int err;
+
+	if (pf_connect(c))
+		return PF_EXIT_FAIL;
+	err = pf_mss_list(c, &rules, &n);
+	if (err)
+		return pf_mss_fail(c, "cannot list the MSS rules", err);
+	pf_mss_print(rules, n);
+	free(rules);
+	return PF_EXIT_OK;
+}
+
+int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
+{
+	char err_msg[PF_ERRLEN], rule[128], what[160], pfx[PF_PREFIX_STRLEN];
+	int err;
+
+	if (argc == 0 || pf_matches(argv[0], "show")) {
+		if (argc > 1)
+			return pf_is_help(argc - 1, argv + 1) ? pf_help(pf_usage_mss) :
+			       pf_usage_error(c, pf_usage_mss, "unexpected '%s'", argv[1]);
+		return mss_show(c);
+	}
+	if (pf_matches(argv[0], "help") || pf_is_help(argc - 1, argv + 1))
+		return pf_help(pf_usage_mss);
+
+	if (pf_matches(argv[0], "add")) {
+		struct pf_mss_rule r;
+
+		if (pf_parse_mss_add(argc - 1, argv + 1, &r, err_msg, sizeof(err_msg)))
+			return pf_usage_error(c, pf_usage_mss, "mss add: %s", err_msg);
+		if (pf_connect(c))
+			return PF_EXIT_FAIL;
+		pf_mss_rule_format(&r, rule, sizeof(rule));
+		snprintf(what, sizeof(what), "mss add %s", rule);
+		err = pf_mss_add(c, &r);
+		if (err == -EEXIST && !c->nl.ext_msg[0]) {
+			pf_format_prefix(&r.prefix, pfx, sizeof(pfx));
+			pf_error(c, "mss add: there is already a rule for %s (delete it first)", pfx);
+			return PF_EXIT_FAIL;
+		}
+		if (err)
+			return pf_mss_fail(c, what, err);
+		return PF_EXIT_OK;
+	}
+	if (pf_matches(argv[0], "del")) {
+		struct pf_prefix p;
+
+		if (pf_parse_mss_del(argc - 1, argv + 1, &p, err_msg, sizeof(err_msg)))
+			return pf_usage_error(c, pf_usage_mss, "mss del: %s", err_msg);
+		if (pf_connect(c))
+			return PF_EXIT_FAIL;
+		pf_format_prefix(&p, pfx, sizeof(pfx));
+		snprintf(what, sizeof(what), "mss del %s", pfx);
+		err = mss_del(c, &p);
+		if (err == -ENOENT && !c->nl.ext_msg[0]) {
+			pf_error(c, "mss del: there is no rule for %s", pfx);
+			return PF_EXIT_FAIL;
+		}
+		if (err)
+			return pf_mss_fail(c, what, err);
+		return PF_EXIT_OK;
+	}
+	if (pf_matches(argv[0], "flush")) {
+		if (argc > 1)
+			return pf_usage_error(c, pf_usage_mss, "unexpected '%s'", argv[1]);
+		if (pf_connect(c))
+			return PF_EXIT_FAIL;
+		err = pf_mss_flush(c);
+		if (err)
+			return pf_mss_fail(c, "mss flush", err);
+		return PF_EXIT_OK;
+	}
+	return pf_usage_error(c, pf_usage_mss, "unknown mss command '%s'", argv[0]);
+}

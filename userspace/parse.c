@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Numbers, keywords, prefixes and the grammar of `set` and `mss add`. */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pmtufix.h"
+#include "parse.h"
+
+const char *const pf_log_names[] = {
+	[PMTUFIX_LOG_NONE]	= "none",
+	[PMTUFIX_LOG_RESCUE]	= "rescue",
+	[PMTUFIX_LOG_ALL]	= "all",
+	[__PMTUFIX_LOG_MAX]	= NULL,
+};
+
+const char *const pf_dir_names[] = {
+	[PMTUFIX_MSS_DIR_BOTH]	= "both",
+	[PMTUFIX_MSS_DIR_TO]	= "to",
+	[PMTUFIX_MSS_DIR_FROM]	= "from",
+	[__PMTUFIX_MSS_DIR_MAX]	= NULL,
+};
+
+const char *const pf_reason_names[] = {
+	[PMTUFIX_REASON_RESCUED]	= "rescued",
+	[PMTUFIX_REASON_NOT_NEEDED]	= "not-needed",
+	[PMTUFIX_REASON_MALFORMED]	= "malformed",
+	[PMTUFIX_REASON_NOT_LOCAL]	= "not-local",
+	[PMTUFIX_REASON_NO_FLOW]	= "no-flow",
+	[PMTUFIX_REASON_SEQ_WINDOW]	= "seq-window",
+	[PMTUFIX_REASON_WRONG_IFACE]	= "wrong-iface",
+	[PMTUFIX_REASON_BELOW_FLOOR]	= "below-floor",
+	[PMTUFIX_REASON_DISABLED]	= "disabled",
+	[__PMTUFIX_REASON_MAX]		= NULL,
+};
+
+/* Keywords match exactly: no abbreviations, no case folding. */
+bool pf_matches(const char *arg, const char *keyword)
+{
+	return arg && strcmp(arg, keyword) == 0;
+}
+
+int pf_keyword(const char *arg, const char *const *table)
+{
+	for (int i = 0; table[i]; i++)
+		if (pf_matches(arg, table[i]))
+			return i;
+	return -1;
+}
+
+const char *pf_reason_name(uint32_t reason, char *buf, size_t len)
+{
+	if (reason <= PMTUFIX_REASON_MAX)
+		return pf_reason_names[reason];
+	snprintf(buf, len, "reason-%u", reason);
+	return buf;
+}
+
+const char *pf_reason_key(uint32_t reason, char *buf, size_t len)
+{
+	const char *name = pf_reason_name(reason, buf, len);
+	size_t i;
+
+	if (name != buf)
+		snprintf(buf, len, "%s", name);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '-')
+			buf[i] = '_';
+	return buf;
+}
+
+int pf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return -ERANGE;
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+size_t pf_prefix_addrlen(const struct pf_prefix *p)
+{
+	return p->family == AF_INET ? 4 : 16;
+}
+
+void pf_format_prefix(const struct pf_prefix *p, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(p->family, p->addr, addr, sizeof(addr)))
+		snprintf(addr, sizeof(addr), "?");
+	snprintf(buf, len, "%s/%u", addr, p->len);
+}
+
+int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	struct pf_prefix net;
+	uint32_t len, max;
+	size_t bytes, i;
+
+	memset(p, 0, sizeof(*p));
+	if (alen == 0 || alen >= sizeof(addr))
+		goto bad_addr;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, p->addr) == 1)
+		p->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, p->addr) == 1)
+		p->family = AF_INET6;
+	else
+		goto bad_addr;
+
+	max = p->family == AF_INET ? 32 : 128;
+	if (!slash) {
+		len = max;
+	} else if (pf_parse_u32(slash + 1, 0, max, &len)) {
+		snprintf(err, errlen, "'%s': the prefix length must be 0..%u for %s",
+			 s, max, p->family == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	p->len = (uint8_t)len;
+
+	/* Host bits must be zero: say which network was probably meant. */
+	net = *p;
+	bytes = pf_prefix_addrlen(p);
+	for (i = 0; i < bytes; i++) {
+		unsigned int bit = (unsigned int)i * 8;
+		uint8_t mask;
+
+		if (bit >= len)
+			mask = 0;
+		else if (bit + 8 <= len)
+			mask = 0xff;
+		else
+			mask = (uint8_t)(0xff << (8 - (len - bit)));
+		net.addr[i] &= mask;
+	}
+	if (memcmp(net.addr, p->addr, bytes)) {
+		char want[PF_PREFIX_STRLEN];
+
+		pf_format_prefix(&net, want, sizeof(want));
+		snprintf(err, errlen, "'%s' has host bits set (did you mean %s?)", s, want);
+		return -1;
+	}
+	return 0;
+
+bad_addr:
+	snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 prefix", s);
+	return -1;
+}
+
+int pf_prefix_cmp(const struct pf_prefix *a, const struct pf_prefix *b)
+{
+	int r;
+
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	r = memcmp(a->addr, b->addr, pf_prefix_addrlen(a));
+	if (r)
+		return r;
+	return (int)a->len - (int)b->len;
+}
+
+int pf_mss_rule_cmp(const struct pf_mss_rule *a, const struct pf_mss_rule *b)
+{
+	int r = pf_prefix_cmp(&a->prefix, &b->prefix);
+
+	if (r)
+		return r;
+	if (a->mss != b->mss)
+		return a->mss < b->mss ? -1 : 1;
+	return (int)a->dir - (int)b->dir;
+}
+
+static int rule_qsort_cmp(const void *a, const void *b)
+{
+	return pf_mss_rule_cmp(a, b);
+}
+
+void pf_mss_sort(struct pf_mss_rule *rules, size_t n)
+{
+	if (n > 1)
+		qsort(rules, n, sizeof(*rules), rule_qsort_cmp);
+}
+
+int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
+		 char *err, size_t errlen)
+{
+	memset(req, 0, sizeof(*req));
+	if (argc == 0) {
+		snprintf(err, errlen, "nothing to set (expected rescue, log or floor)");
+		return -1;
+	}
+	for (int i = 0; i < argc; i += 2) {
+		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		bool *seen;
+
+		if (pf_matches(key, "rescue"))
+			seen = &req->has_rescue;
+		else if (pf_matches(key, "log"))
+			seen = &req->has_log;
+		else if (pf_matches(key, "floor"))
+			seen = &req->has_floor;
+		else {
+			snprintf(err, errlen, "unknown setting '%s' (expected rescue, log or floor)", key);
+			return -1;
+		}
+		if (*seen) {
+			snprintf(err, errlen, "'%s' given twice", key);
+			return -1;
+		}
+		*seen = true;
+
+		if (seen == &req->has_rescue) {
+			if (pf_matches(val, "on"))
+				req->rescue = true;
+			else if (pf_matches(val, "off"))
+				req->rescue = false;
+			else
+				goto bad_value;
+		} else if (seen == &req->has_log) {
+			int lvl = pf_keyword(val, pf_log_names);
+
+			if (lvl < 0)
+				goto bad_value;
+			req->log = (uint8_t)lvl;
+		} else {
+			if (pf_matches(val, "auto"))
+				req->floor = 0;
+			else if (pf_parse_u32(val, PF_FLOOR_MIN, PF_FLOOR_MAX, &req->floor))
+				goto bad_value;
+		}
+		continue;
+
+bad_value:
+		if (seen == &req->has_rescue)
+			snprintf(err, errlen, "rescue must be on or off");
+		else if (seen == &req->has_log)
+			snprintf(err, errlen, "log must be none, rescue or all");
+		else
+			snprintf(err, errlen, "floor must be auto or an MTU %u..%u",
+				 PF_FLOOR_MIN, PF_FLOOR_MAX);
+		if (val) {
+			size_t n = strlen(err);
+
+			snprintf(err + n, errlen - n, ", not '%s'", val);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+int pf_parse_mss_add(int argc, char *const *argv, struct pf_mss_rule *r,
+		     char *err, size_t errlen)
+{
+	uint32_t mss;
+	bool has_dir = false;
+
+	memset(r, 0, sizeof(*r));
+	r->dir = PMTUFIX_MSS_DIR_BOTH;
+	if (argc < 2) {
+		snprintf(err, errlen, "expected PREFIX and MSS");
+		return -1;
+	}
+	if (pf_parse_prefix(argv[0], &r->prefix, err, errlen))
+		return -1;
+	if (pf_matches(argv[1], "auto")) {
+		mss = 0;
+	} else if (pf_parse_u32(argv[1], PF_MSS_MIN, PF_MSS_MAX, &mss)) {
+		snprintf(err, errlen, "MSS must be auto or %u..%u, not '%s'",
+			 PF_MSS_MIN, PF_MSS_MAX, argv[1]);
+		return -1;
+	}
+	r->mss = (uint16_t)mss;
+
+	for (int i = 2; i < argc; i += 2) {
+		int dir;
+
+		if (!pf_matches(argv[i], "dir")) {
+			snprintf(err, errlen, "unexpected '%s' (expected dir)", argv[i]);
+			return -1;
+		}
+		if (has_dir) {
+			snprintf(err, errlen, "'dir' given twice");
+			return -1;
+		}
+		has_dir = true;
+		if (i + 1 >= argc) {
+			snprintf(err, errlen, "dir must be to, from or both");
+			return -1;
+		}
+		dir = pf_keyword(argv[i + 1], pf_dir_names);
+		if (dir < 0) {
+			snprintf(err, errlen, "dir must be to, from or both, not '%s'", argv[i + 1]);
+			return -1;
+		}
+		r->dir = (uint8_t)dir;
+	}
+	return 0;
+}
+
+int pf_parse_mss_del(int argc, char *const *argv, struct pf_prefix *p,
+		     char *err, size_t errlen)
+{
+	if (argc == 0) {
+		snprintf(err, errlen, "expected PREFIX");
+		return -1;
+	}
+	if (argc > 1) {
+		snprintf(err, errlen, "unexpected '%s' after the prefix", argv[1]);
+		return -1;
+	}
+	return pf_parse_prefix(argv[0], p, err, errlen);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+int pf_split(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *p = line;
+
+	for (;;) {
+		while (is_space(*p))
+			p++;
+		if (!*p || *p == '#')
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = p;
+		while (*p && !is_space(*p))
+			p++;
+		if (!*p)
+			break;
+		*p++ = '\0';
+	}
+	return argc;
+}
