@@ -1,0 +1,431 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - shared library of the pmtufix selftests (bash; source it, do not run).
+#
+# In the spirit of the kernel's tools/testing/selftests/net/lib.sh, with TAP
+# output and few process spawns (each costs 0.1-0.2 s in a TCG guest).
+#
+# Results (TAP 13; "TAP version 13" is printed when this file is sourced)
+#   RET, retmsg              per test point status: 0 = pass so far; reset by log_test
+#   check_err RC MSG         fail the current test point if RC != 0
+#   check_fail RC MSG        fail the current test point if RC == 0
+#   log_test NAME            print "ok N NAME" or "not ok N NAME" (+ "# retmsg"), reset RET
+#   log_test_skip NAME WHY   print "ok N NAME # SKIP WHY"
+#   log_info MSG...          print "# MSG" (diagnostic line)
+#   ksft_finish              print plan, "# Totals: ..." and "N passed, N failed",
+#                            exit 0 (all passed), 1 (any failed) or 4 (nothing run)
+#   ksft_skip_all WHY        print "1..0 # SKIP WHY" and exit 4
+#   require_root, require_cmd CMD...   skip everything (exit 4) when not met
+#
+# Cleanup (run in reverse order; all of it at exit, even on failure or ctrl-c)
+#   defer CMD ARGS...        queue a command (arguments quoted as given)
+#   defer_scope_push         open a scope (e.g. one test case)
+#   defer_scope_pop          run and forget the commands queued since the push
+#   Do not install your own EXIT trap: use defer.
+#
+# Namespaces
+#   setup_ns [-L] VAR...     create one netns per VAR, named "<var>-pmtufix-<pid><rand>"
+#                            (unique, parallel runs never collide), store the name in
+#                            $VAR, bring lo up (not with -L: the caller's own
+#                            "ip -batch" does), defer its deletion (its processes
+#                            are killed first)
+#   ns_exec NS CMD...        run CMD in NS; "ns_exec NS ip ..." becomes "ip -n NS ..."
+#                            (one spawn; "ns_exec NS ip -batch - <<EOF" for many)
+#   ns_sysctl NS KEY=VAL...  write sysctls through /proc/sys in NS, one spawn for all;
+#                            KEY as for sysctl(8) (dots) or a path below /proc/sys;
+#                            a leading '?' ignores keys the kernel does not have
+#   ns_spawn NS LOG CMD...   start CMD in NS in the background, stdout+stderr to LOG;
+#                            pid in $SPAWNED_PID; deferred kill (in the current scope)
+#   ns_netstat NS FIELD      print a counter of /proc/net/netstat or /proc/net/snmp
+#                            in NS (e.g. IPReversePathFilter, InCsumErrors)
+#   tcp_listening NS PORT    true when a TCP socket listens on PORT in NS
+#
+# Waiting (instead of sleep)
+#   busywait TIMEOUT_MS CMD...    rerun CMD every ~20 ms until it succeeds; prints its
+#                                 last output, returns 1 on timeout
+#   slowwait TIMEOUT_S CMD...     same, every 100 ms
+#   lib_sleep SECONDS             sleep without spawning a process
+#
+# Misc
+#   lib_tmpdir               create (once) a private temp dir, path in $LIB_TMPDIR,
+#                            removed at exit
+#   now_ms                   milliseconds since the epoch in $NOW_MS (no spawn)
+#   SELFTESTS_DIR            directory of this file
+#   ksft_pass=0 ksft_fail=1 ksft_xfail=2 ksft_skip=4
+#   VERBOSE=1                (environment) echo commands run through ns_exec
+
+[[ -n ${__PMTUFIX_LIB_SH-} ]] && return 0
+__PMTUFIX_LIB_SH=1
+
+ksft_pass=0
+ksft_fail=1
+ksft_xfail=2
+ksft_skip=4
+
+SELFTESTS_DIR=${BASH_SOURCE[0]%/*}
+[[ $SELFTESTS_DIR == "${BASH_SOURCE[0]}" ]] && SELFTESTS_DIR=.
+SELFTESTS_DIR=$(cd "$SELFTESTS_DIR" && pwd -P)
+
+export LC_ALL=C
+: "${VERBOSE:=0}"
+
+##############################################################################
+# Time and waiting
+
+# Milliseconds since the epoch, in $NOW_MS (bash >= 5, no spawn).
+now_ms()
+{
+	local t=${EPOCHREALTIME/[.,]/}
+
+	NOW_MS=$((t / 1000))
+}
+
+__LIB_SLEEP_FD=
+# lib_sleep SECONDS: read with a timeout on a pipe nobody writes to.
+lib_sleep()
+{
+	if [[ -z $__LIB_SLEEP_FD ]]; then
+		# No redirection on this exec: it would stay on the shell.
+		exec {__LIB_SLEEP_FD}<> <(:) || __LIB_SLEEP_FD=none
+	fi
+	if [[ $__LIB_SLEEP_FD == none ]]; then
+		sleep "$1"
+	else
+		read -r -t "$1" -u "$__LIB_SLEEP_FD" || true
+	fi
+}
+
+__loopy_wait()
+{
+	local interval=$1; shift
+	local timeout_ms=$1; shift
+	local start out
+
+	now_ms; start=$NOW_MS
+	while :; do
+		if out=$("$@"); then
+			printf '%s' "$out"
+			return 0
+		fi
+		now_ms
+		if ((NOW_MS - start > timeout_ms)); then
+			printf '%s' "$out"
+			return 1
+		fi
+		lib_sleep "$interval"
+	done
+}
+
+busywait()
+{
+	local timeout_ms=$1; shift
+
+	__loopy_wait 0.02 "$timeout_ms" "$@"
+}
+
+slowwait()
+{
+	local timeout_s=$1; shift
+
+	__loopy_wait 0.1 "$((timeout_s * 1000))" "$@"
+}
+
+##############################################################################
+# Cleanup: a stack of deferred commands, with scopes
+
+__DEFER_CMDS=()
+__DEFER_SCOPES=()
+
+defer()
+{
+	local cmd
+
+	printf -v cmd '%q ' "$@"
+	__DEFER_CMDS+=("$cmd")
+}
+
+__defer_run_to()
+{
+	local mark=$1
+	local i
+
+	for ((i = ${#__DEFER_CMDS[@]} - 1; i >= mark; i--)); do
+		eval "${__DEFER_CMDS[i]}" || true
+		unset '__DEFER_CMDS[i]'
+	done
+}
+
+defer_scope_push()
+{
+	__DEFER_SCOPES+=("${#__DEFER_CMDS[@]}")
+}
+
+defer_scope_pop()
+{
+	local mark=0
+
+	if ((${#__DEFER_SCOPES[@]})); then
+		mark=${__DEFER_SCOPES[-1]}
+		unset '__DEFER_SCOPES[-1]'
+	fi
+	__defer_run_to "$mark"
+}
+
+__lib_exit()
+{
+	local rc=$?
+
+	trap - EXIT INT TERM HUP
+	__defer_run_to 0
+	[[ -n $LIB_TMPDIR ]] && rm -rf -- "$LIB_TMPDIR"
+	exit "$rc"
+}
+
+trap __lib_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+LIB_TMPDIR=
+lib_tmpdir()
+{
+	[[ -n $LIB_TMPDIR ]] && return 0
+	LIB_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/pmtufix-test.XXXXXX")
+}
+
+##############################################################################
+# Results in TAP
+
+RET=0
+retmsg=
+__KSFT_NUM=0
+__KSFT_PASS=0
+__KSFT_FAIL=0
+__KSFT_SKIP=0
+
+echo "TAP version 13"
+
+log_info()
+{
+	local line
+
+	while IFS= read -r line; do
+		printf '# %s\n' "$line"
+	done <<<"$*"
+}
+
+check_err()
+{
+	local rc=$1
+	local msg=$2
+
+	if ((RET == 0 && rc != 0)); then
+		RET=$ksft_fail
+		retmsg=$msg
+	fi
+}
+
+check_fail()
+{
+	local rc=$1
+	local msg=$2
+
+	if ((RET == 0 && rc == 0)); then
+		RET=$ksft_fail
+		retmsg=$msg
+	fi
+}
+
+log_test()
+{
+	local name=$1
+	local rc=$RET
+
+	__KSFT_NUM=$((__KSFT_NUM + 1))
+	if ((rc == 0)); then
+		__KSFT_PASS=$((__KSFT_PASS + 1))
+		echo "ok $__KSFT_NUM $name"
+	elif ((rc == ksft_skip)); then
+		__KSFT_SKIP=$((__KSFT_SKIP + 1))
+		echo "ok $__KSFT_NUM $name # SKIP $retmsg"
+	else
+		__KSFT_FAIL=$((__KSFT_FAIL + 1))
+		echo "not ok $__KSFT_NUM $name"
+		[[ -n $retmsg ]] && log_info "$retmsg"
+	fi
+	RET=0
+	retmsg=
+	return "$rc"
+}
+
+log_test_skip()
+{
+	RET=$ksft_skip
+	retmsg=$2
+	log_test "$1"
+	return 0
+}
+
+ksft_finish()
+{
+	echo "1..$__KSFT_NUM"
+	echo "# Totals: pass:$__KSFT_PASS fail:$__KSFT_FAIL xfail:0 xpass:0 skip:$__KSFT_SKIP error:0"
+	echo "$__KSFT_PASS passed, $__KSFT_FAIL failed"
+	if ((__KSFT_FAIL)); then
+		exit "$ksft_fail"
+	elif ((__KSFT_PASS == 0)); then
+		exit "$ksft_skip"
+	fi
+	exit "$ksft_pass"
+}
+
+ksft_skip_all()
+{
+	echo "1..0 # SKIP $*"
+	exit "$ksft_skip"
+}
+
+require_root()
+{
+	((EUID == 0)) || ksft_skip_all "must be run as root"
+}
+
+require_cmd()
+{
+	local c
+
+	for c; do
+		command -v "$c" >/dev/null || ksft_skip_all "'$c' not found"
+	done
+}
+
+##############################################################################
+# Network namespaces
+
+__ns_kill_del()
+{
+	local ns=$1
+	local pids
+
+	pids=$(ip netns pids "$ns" 2>/dev/null)
+	# shellcheck disable=SC2086 # one pid per word
+	[[ -n $pids ]] && kill -KILL $pids 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+}
+
+setup_ns()
+{
+	local var name rand batch= names=() lo_up=1
+
+	if [[ $1 == -L ]]; then
+		lo_up=0
+		shift
+	fi
+	for var; do
+		printf -v rand '%04x%04x' "$RANDOM" "$RANDOM"
+		name="${var,,}-pmtufix-$$$rand"
+		printf -v "$var" '%s' "$name"
+		names+=("$name")
+		batch+="netns add $name"$'\n'
+	done
+	if ! ip -batch - <<<"$batch"; then
+		for name in "${names[@]}"; do
+			ip netns del "$name" 2>/dev/null
+		done
+		return 1
+	fi
+	for name in "${names[@]}"; do
+		defer __ns_kill_del "$name"
+	done
+	((lo_up)) || return 0
+	for name in "${names[@]}"; do
+		ip -n "$name" link set lo up || return 1
+	done
+}
+
+ns_exec()
+{
+	local ns=$1; shift
+
+	((VERBOSE)) && echo "# [${ns%%-*}] $*" >&2
+	if [[ $1 == ip ]]; then
+		shift
+		ip -n "$ns" "$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+ns_sysctl()
+{
+	local ns=$1; shift
+	local kv key val path script=
+
+	for kv; do
+		key=${kv%%=*}
+		val=${kv#*=}
+		if [[ $key == \?* ]]; then
+			key=${key#\?}
+			[[ $key == */* ]] || key=${key//.//}
+			printf -v path '/proc/sys/%s' "$key"
+			printf -v script '%s{ [ ! -e %q ] || echo %q > %q; } && ' \
+				"$script" "$path" "$val" "$path"
+		else
+			[[ $key == */* ]] || key=${key//.//}
+			printf -v path '/proc/sys/%s' "$key"
+			printf -v script '%secho %q > %q && ' "$script" "$val" "$path"
+		fi
+	done
+	((VERBOSE)) && echo "# [${ns%%-*}] sysctl $*" >&2
+	ip netns exec "$ns" sh -c "$script :"
+}
+
+__kill_wait()
+{
+	kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
+	return 0
+}
+
+SPAWNED_PID=
+ns_spawn()
+{
+	local ns=$1; shift
+	local log=$1; shift
+
+	((VERBOSE)) && echo "# [${ns%%-*}] $* &" >&2
+	ip netns exec "$ns" "$@" >"$log" 2>&1 </dev/null &
+	SPAWNED_PID=$!
+	defer __kill_wait "$SPAWNED_PID"
+}
+
+ns_netstat()
+{
+	local ns=$1
+	local field=$2
+	local -a names vals
+	local proto rest i
+
+	while read -r proto rest; do
+		if ((${#names[@]} == 0)); then
+			read -r -a names <<<"$rest"
+			continue
+		fi
+		read -r -a vals <<<"$rest"
+		for i in "${!names[@]}"; do
+			if [[ ${names[i]} == "$field" ]]; then
+				echo "${vals[i]}"
+				return 0
+			fi
+		done
+		names=()
+	done < <(ip netns exec "$ns" cat /proc/net/netstat /proc/net/snmp)
+	return 1
+}
+
+tcp_listening()
+{
+	local out
+
+	out=$(ss -N "$1" -Htln "sport = :$2") && [[ -n $out ]]
+}
