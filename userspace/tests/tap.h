@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A tiny TAP producer: "ok N - name" lines, then "N passed, N failed". */
+#ifndef PMTUFIX_TAP_H
+#define PMTUFIX_TAP_H
+
+#include <stdbool.h>
+
+bool tap_ok(bool pass, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+bool tap_is_str(const char *got, const char *want, const char *file, int line,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+bool tap_is_int(long long got, long long want, const char *file, int line,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the plan and the totals; returns the exit code. */
+int tap_done(void);
+
+#define ok(cond, ...)		tap_ok((cond), __FILE__, __LINE__, __VA_ARGS__)
+#define is_str(got, want, ...)	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, ...)	tap_is_int((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+
+/* The suites, one file each. */
+void test_parse(void);
+void test_json(void);
+void test_conffile(void);
+void test_decode(void);
+void test_cli(void);
+
+#endif /* PMTUFIX_TAP_H */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Decoding kernel messages: settings, counters, MSS rules, events. */
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "pmtufix.h"
+#include "config.h"
+#include "monitor.h"
+#include "mss.h"
+#include "stats.h"
+#include "tap.h"
+
+static char buf[4096];
+
+static struct nlmsghdr *msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = 0x1c;
+	g->cmd = cmd;
+	g->version = PMTUFIX_GENL_VERSION;
+	return nlh;
+}
+
+static void config(void)
+{
+	struct nlmsghdr *nlh = msg(PMTUFIX_CMD_GET_CONFIG);
+	struct pf_config cfg;
+
+	mnl_attr_put_u8(nlh, PMTUFIX_A_RESCUE_ENABLED, 1);
+	mnl_attr_put_u8(nlh, PMTUFIX_A_LOG_LEVEL, PMTUFIX_LOG_ALL);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_MTU_FLOOR, 0);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_MTU_FLOOR_EFFECTIVE, 552);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_VERSION, 1 << 16 | 2 << 8 | 3);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_MAX + 5, 42);	/* from a newer module */
+	ok(pf_config_decode(nlh, &cfg) == 0 && cfg.has_rescue && cfg.rescue &&
+	   cfg.has_log && cfg.log == PMTUFIX_LOG_ALL && cfg.has_floor && cfg.floor == 0 &&
+	   cfg.has_floor_eff && cfg.floor_eff == 552 && cfg.has_version &&
+	   cfg.version == 0x010203, "config: every attribute, unknown ones skipped");
+
+	nlh = msg(PMTUFIX_CMD_GET_CONFIG);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_RESCUE_ENABLED, 1);	/* wrong size */
+	mnl_attr_put_u8(nlh, PMTUFIX_A_LOG_LEVEL, PMTUFIX_LOG_NONE);
+	ok(pf_config_decode(nlh, &cfg) == 0 && !cfg.has_rescue && cfg.has_log &&
+	   !cfg.has_floor && !cfg.has_version, "config: a malformed attribute counts as absent");
+}
+
+static void stats(void)
+{
+	struct nlmsghdr *nlh = msg(PMTUFIX_CMD_GET_STATS);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PMTUFIX_A_STATS);
+	struct pf_stats st;
+
+	mnl_attr_put_u64(nlh, PMTUFIX_REASON_MALFORMED + 1, 7);
+	mnl_attr_put_u64(nlh, PMTUFIX_REASON_RESCUED + 1, 1ULL << 40);
+	mnl_attr_put_u64(nlh, 12, 5);		/* reason 11, unknown to us */
+	mnl_attr_put_u32(nlh, PMTUFIX_REASON_NO_FLOW + 1, 9);	/* 32-bit counter */
+	mnl_attr_nest_end(nlh, nest);
+	ok(pf_stats_decode(nlh, &st) == 0, "stats: decoded");
+	is_int(st.n, PMTUFIX_REASON_MAX + 2, "stats: every known reason, plus the unknown one");
+	ok(st.n == 10 && st.v[0].reason == 0 && st.v[0].value == 1ULL << 40 &&
+	   st.v[2].value == 7 && st.v[4].value == 9 && st.v[1].value == 0 &&
+	   st.v[9].reason == 11 && st.v[9].value == 5, "stats: sorted by reason, absent ones 0");
+	pf_stats_free(&st);
+
+	nlh = msg(PMTUFIX_CMD_GET_STATS);
+	ok(pf_stats_decode(nlh, &st) < 0, "stats: a reply without the nest is refused");
+	pf_stats_free(&st);
+}
+
+static const struct nlattr *rule_nest(int family, const char *addr, int alen, int plen,
+				      int mss, int dir)
+{
+	struct nlmsghdr *nlh = msg(PMTUFIX_CMD_MSS_GET);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PMTUFIX_A_MSS_RULE);
+	uint8_t a[16] = { 0 };
+
+	inet_pton(family, addr, a);
+	mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_FAMILY, (uint8_t)family);
+	mnl_attr_put(nlh, PMTUFIX_A_MSS_PREFIX, (size_t)alen, a);
+	mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_PREFIX_LEN, (uint8_t)plen);
+	mnl_attr_put_u16(nlh, PMTUFIX_A_MSS_VALUE, (uint16_t)mss);
+	if (dir >= 0)
+		mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_DIR, (uint8_t)dir);
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
+}
+
+static void mss_rules(void)
+{
+	char pfx[PF_PREFIX_STRLEN];
+	struct pf_mss_rule r;
+
+	ok(pf_mss_rule_decode(rule_nest(AF_INET, "10.10.20.0", 4, 24, 1460, PMTUFIX_MSS_DIR_TO),
+			      &r) == 0 && r.mss == 1460 && r.dir == PMTUFIX_MSS_DIR_TO,
+	   "mss rule: IPv4");
+	pf_format_prefix(&r.prefix, pfx, sizeof(pfx));
+	is_str(pfx, "10.10.20.0/24", "mss rule: IPv4 prefix");
+	ok(pf_mss_rule_decode(rule_nest(AF_INET6, "2001:db8::", 16, 32, 0, -1), &r) == 0 &&
+	   r.mss == 0 && r.dir == PMTUFIX_MSS_DIR_BOTH, "mss rule: IPv6, auto, default dir");
+	pf_format_prefix(&r.prefix, pfx, sizeof(pfx));
+	is_str(pfx, "2001:db8::/32", "mss rule: IPv6 prefix");
+	ok(pf_mss_rule_decode(rule_nest(AF_INET, "10.0.0.0", 16, 8, 1460, 0), &r) < 0,
+	   "mss rule: address size must match the family");
+	ok(pf_mss_rule_decode(rule_nest(AF_INET, "10.0.0.0", 4, 33, 1460, 0), &r) < 0,
+	   "mss rule: prefix length beyond the address is refused");
+	ok(pf_mss_rule_decode(rule_nest(99, "10.0.0.0", 4, 8, 1460, 0), &r) < 0,
+	   "mss rule: unknown family is refused");
+}
+
+static struct nlmsghdr *event(const char *icmp, const char *saddr, const char *daddr,
+			      int family, int sport, int dport)
+{
+	struct nlmsghdr *nlh = msg(PMTUFIX_CMD_EVENT);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PMTUFIX_A_EVENT);
+	uint8_t a[16];
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	mnl_attr_put_u32(nlh, PMTUFIX_A_EV_REASON, PMTUFIX_REASON_RESCUED);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_EV_IFINDEX, 3);
+	inet_pton(family, icmp, a);
+	mnl_attr_put(nlh, PMTUFIX_A_EV_ICMP_SADDR, alen, a);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_EV_MTU, 1500);
+	mnl_attr_put_u8(nlh, PMTUFIX_A_EV_PROTO, IPPROTO_TCP);
+	inet_pton(family, saddr, a);
+	mnl_attr_put(nlh, PMTUFIX_A_EV_SADDR, alen, a);
+	inet_pton(family, daddr, a);
+	mnl_attr_put(nlh, PMTUFIX_A_EV_DADDR, alen, a);
+	if (sport >= 0)
+		mnl_attr_put_u16(nlh, PMTUFIX_A_EV_SPORT, htons((uint16_t)sport));
+	if (dport >= 0)
+		mnl_attr_put_u16(nlh, PMTUFIX_A_EV_DPORT, htons((uint16_t)dport));
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void events(void)
+{
+	struct pf_event ev;
+	char addr[INET6_ADDRSTRLEN];
+	char pbuf[8];
+
+	ok(pf_event_decode(event("172.20.20.2", "10.10.10.10", "10.10.20.20", AF_INET, 6443, 43512),
+			   &ev) == 0 && ev.has_reason && ev.reason == 0 && ev.ifindex == 3 &&
+	   ev.mtu == 1500 && ev.proto == IPPROTO_TCP && ev.has_sport && ev.sport == 6443 &&
+	   ev.has_dport && ev.dport == 43512, "event: IPv4 with ports, ports in host order");
+	inet_ntop(AF_INET, ev.icmp_saddr.bytes, addr, sizeof(addr));
+	is_str(addr, "172.20.20.2", "event: ICMP source");
+	ok(pf_event_decode(event("2001:db8::1", "2001:db8:1::1", "2001:db8:2::2", AF_INET6, -1, -1),
+			   &ev) == 0 && ev.saddr.family == AF_INET6 && !ev.has_sport &&
+	   !ev.has_dport, "event: IPv6 addresses, no ports");
+	ok(pf_event_decode(msg(PMTUFIX_CMD_GET_CONFIG), &ev) < 0, "event: other commands are not events");
+	ok(pf_event_decode(msg(PMTUFIX_CMD_EVENT), &ev) < 0, "event: the nest is required");
+	is_str(pf_proto_name(IPPROTO_UDP, pbuf, sizeof(pbuf)), "udp", "proto name: udp");
+	is_str(pf_proto_name(253, pbuf, sizeof(pbuf)), "253", "proto name: number when unknown");
+}
+
+void test_decode(void)
+{
+	config();
+	stats();
+	mss_rules();
+	events();
+}
