@@ -14,7 +14,8 @@
 #                          |  172.20.20.0/24 dev r_mgmt    |   |   (management network) |
 #                          |  10.10.10.0/24 dev r_srv      |   |                        |
 #                          |     src 172.20.20.2 (mgmt_src)|   | vpod 10.244.1.1/24 ----+--+
-#                          | forwarding on, rp_filter 0    |   | rp_filter = $rpf       |  |
+#                          | forwarding on, rp_filter 0,   |   | rp_filter = $rpf       |  |
+#                          | arp_announce 2                |   |                        |  |
 #                          +-------------------------------+   +------------------------+  |
 #                                                         (topo_add_pod)  $POD          |
 #                                                        +-----------------------------+ |
@@ -33,7 +34,9 @@
 # hole. rpf=2, rpf=0 or mgmt_src=0 (errors from 10.10.10.1) let it through.
 #
 # Every sysctl the scenario depends on is written in every namespace (a new
-# netns copies init_net's conf/all and conf/default).
+# netns copies init_net's conf/all and conf/default). The router ARPs from its
+# interface address (arp_announce 2), as a switch's SVI does: a request "tell
+# 172.20.20.2" would itself fail the server's strict reverse-path check.
 #
 # Topology
 #   topo_seed [rpf=1|2|0] [mgmt_src=1|0] [path_mtu=1500] [mtu=9000]
@@ -103,11 +106,12 @@ pod() { ns_exec "$POD" "$@"; }
 # Sysctls common to every namespace of the topology: IPv4 conf for all,
 # default and each interface given, no IPv6 (no DAD, no RS noise), PMTU
 # discovery on, no TCP black hole detection, no per-destination TCP metrics.
-# __topo_sysctls RPF FORWARD IFACE...
+# __topo_sysctls RPF FORWARD ARP_ANNOUNCE IFACE...
 __topo_sysctls()
 {
 	local rpf=$1; shift
 	local fwd=$1; shift
+	local announce=$1; shift
 	local c
 	local -a kv=(
 		"net.ipv4.ip_forward=$fwd"
@@ -128,7 +132,10 @@ __topo_sysctls()
 		kv+=("net.ipv4.conf.$c.rp_filter=$rpf"
 		     "net.ipv4.conf.$c.log_martians=0"
 		     "net.ipv4.conf.$c.accept_local=0"
-		     "net.ipv4.conf.$c.src_valid_mark=0")
+		     "net.ipv4.conf.$c.src_valid_mark=0"
+		     "net.ipv4.conf.$c.arp_filter=0"
+		     "net.ipv4.conf.$c.arp_ignore=0"
+		     "net.ipv4.conf.$c.arp_announce=$announce")
 	done
 	printf '%s\n' "${kv[@]}"
 }
@@ -184,11 +191,11 @@ topo_seed()
 		route add 10.10.20.0/24 via $RTR_SRV_IP dev eth1
 	EOF
 
-	mapfile -t kv < <(__topo_sysctls 1 0 eth1)
+	mapfile -t kv < <(__topo_sysctls 1 0 0 eth1)
 	ns_sysctl "$CLI" "${kv[@]}" || return 1
-	mapfile -t kv < <(__topo_sysctls 0 1 r_cli r_srv r_mgmt)
+	mapfile -t kv < <(__topo_sysctls 0 1 2 r_cli r_srv r_mgmt)
 	ns_sysctl "$RTR" "${kv[@]}" || return 1
-	mapfile -t kv < <(__topo_sysctls "$rpf" 0 eth0 eth1)
+	mapfile -t kv < <(__topo_sysctls "$rpf" 0 0 eth0 eth1)
 	ns_sysctl "$SRV" "${kv[@]}" || return 1
 
 	if ((mgmt_src)); then
@@ -213,10 +220,10 @@ topo_add_pod()
 		link set vpod up
 		addr add $SRV_POD_IP/24 dev vpod
 	EOF
-	mapfile -t kv < <(__topo_sysctls 1 0 eth0)
+	mapfile -t kv < <(__topo_sysctls 1 0 0 eth0)
 	ns_sysctl "$POD" "${kv[@]}" || return 1
 	# ip_forward first: writing it resets every interface's forwarding.
-	mapfile -t kv < <(__topo_sysctls "$TOPO_RPF" 1 eth0 eth1 vpod)
+	mapfile -t kv < <(__topo_sysctls "$TOPO_RPF" 1 0 eth0 eth1 vpod)
 	ns_sysctl "$SRV" "${kv[@]}" || return 1
 	srv nft -f - <<-EOF || return 1
 		table ip pmtufix_test_nat {
