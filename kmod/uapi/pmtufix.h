@@ -26,6 +26,8 @@
  *   Reply:   PMTUFIX_A_STATS, a nest of u64 counters indexed by
  *            enum pmtufix_reason (attribute type = reason + 1), counted since
  *            the namespace was created or since the last PMTUFIX_CMD_RESET_STATS.
+ *            Inside the nest, type PMTUFIX_A_STATS_PAD (0) is alignment
+ *            padding, emitted only on architectures that need it: skip it.
  *
  * PMTUFIX_CMD_RESET_STATS (doit, admin)
  *   Request: no attributes. Reply: none (ACK).
@@ -49,6 +51,8 @@
  *   Removes every rule of the namespace.
  *
  * PMTUFIX_CMD_EVENT (multicast group PMTUFIX_MCGRP_EVENTS, rate-limited)
+ *   Joining the group needs CAP_NET_ADMIN in the user namespace that owns the
+ *   network namespace: events name local flows.
  *   One message per rescue or rejection of an ICMP frag-needed:
  *   PMTUFIX_A_EVENT nest with PMTUFIX_A_EV_REASON (u32), PMTUFIX_A_EV_IFINDEX
  *   (u32), PMTUFIX_A_EV_ICMP_SADDR (be32), PMTUFIX_A_EV_MTU (u32),
@@ -129,6 +133,9 @@ enum pmtufix_attr {
 	__PMTUFIX_A_MAX
 };
 #define PMTUFIX_A_MAX (__PMTUFIX_A_MAX - 1)
+
+/* Padding inside the PMTUFIX_A_STATS nest, where type = reason + 1. */
+#define PMTUFIX_A_STATS_PAD		0
 
 enum pmtufix_mss_attr {
 	PMTUFIX_A_MSS_UNSPEC,
