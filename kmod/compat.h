@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels pmtufix builds against lives here.
+ * Kbuild force-includes this file before each source file, so no other file
+ * tests LINUX_VERSION_CODE.
+ */
+#ifndef _PMTUFIX_COMPAT_H
+#define _PMTUFIX_COMPAT_H
+
+/* Before any kernel header: every message of the module carries its name. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/version.h>
+#include <linux/errno.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/genetlink.h>
+#include <net/route.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "pmtufix needs Linux 6.1 or later"
+#endif
+
+/*
+ * Mainline 6.1 let anyone in a namespace join any genetlink group; the
+ * per-group capability check came with a stable backport. Without it the
+ * events group would leak flow details to unprivileged listeners.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "this kernel lacks GENL_MCAST_CAP_NET_ADMIN: update to a current 6.1.y or later"
+#endif
+
+/*
+ * Input route lookup as ip_rcv_finish_core() does it. Returns 0 with a dst
+ * attached to @skb, or a negative errno with none: -EXDEV when the
+ * reverse-path check failed, -ENOBUFS on allocation failure, -EINVAL (or
+ * another errno) for everything else.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#include <net/dropreason.h>
+#include <net/inet_dscp.h>
+
+static inline int pmtufix_route_input(struct sk_buff *skb, __be32 daddr,
+				      __be32 saddr, u8 tos,
+				      struct net_device *dev)
+{
+	enum skb_drop_reason reason;
+
+	reason = ip_route_input_noref(skb, daddr, saddr,
+				      inet_dsfield_to_dscp(tos), dev);
+	switch (reason) {
+	case SKB_NOT_DROPPED_YET:
+		return 0;
+	case SKB_DROP_REASON_IP_RPFILTER:
+		return -EXDEV;
+	case SKB_DROP_REASON_NOMEM:
+		return -ENOBUFS;
+	default:
+		return -EINVAL;
+	}
+}
+#else
+static inline int pmtufix_route_input(struct sk_buff *skb, __be32 daddr,
+				      __be32 saddr, u8 tos,
+				      struct net_device *dev)
+{
+	return ip_route_input_noref(skb, daddr, saddr, tos, dev);
+}
+#endif
+
+#endif /* _PMTUFIX_COMPAT_H */

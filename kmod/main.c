@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmtufix: keeps strict reverse-path filtering and still lets through the
+ * ICMP "fragmentation needed" errors that belong to flows of this host.
+ */
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "netlink.h"
+#include "netns.h"
+
+static bool pmtufix_param_rescue = true;
+module_param_named(rescue, pmtufix_param_rescue, bool, 0444);
+MODULE_PARM_DESC(rescue,
+		 "Rescue frag-needed errors in each new network namespace (default: yes)");
+
+static uint pmtufix_param_log_level = PMTUFIX_LOG_RESCUE;
+module_param_named(log_level, pmtufix_param_log_level, uint, 0444);
+MODULE_PARM_DESC(log_level,
+		 "Log level of each new network namespace: 0 none, 1 rescues, 2 rescues and rejections (default: 1)");
+
+static int __init pmtufix_init(void)
+{
+	int err;
+
+	if (pmtufix_param_log_level > PMTUFIX_LOG_MAX) {
+		pr_err("log_level must be 0..%d\n", PMTUFIX_LOG_MAX);
+		return -EINVAL;
+	}
+
+	err = pmtufix_netns_init(pmtufix_param_rescue, pmtufix_param_log_level);
+	if (err)
+		goto err_netns;
+	err = pmtufix_genl_init();
+	if (err)
+		goto err_genl;
+
+	pr_info("version %s loaded, rescue %s by default\n", PMTUFIX_VERSION,
+		pmtufix_param_rescue ? "on" : "off");
+	return 0;
+
+err_genl:
+	pmtufix_netns_uninit();
+err_netns:
+	return err;
+}
+
+static void __exit pmtufix_exit(void)
+{
+	pmtufix_genl_uninit();
+	pmtufix_netns_uninit();
+}
+
+module_init(pmtufix_init);
+module_exit(pmtufix_exit);
+
+MODULE_DESCRIPTION("Rescue ICMP frag-needed errors from strict reverse-path filtering");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(PMTUFIX_VERSION);
+MODULE_AUTHOR("The pmtufix authors");
+MODULE_ALIAS_GENL_FAMILY(PMTUFIX_GENL_NAME);

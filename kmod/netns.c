@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: configuration, counters, rate limits, and the
+ * netfilter hook, which lives exactly as long as the namespace.
+ */
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/lockdep.h>
+#include <linux/string.h>
+
+#include "netns.h"
+#include "rescue.h"
+
+/* Generous enough for a monitor to see every decision of a real PMTU event. */
+#define PMTUFIX_EVENT_INTERVAL	HZ
+#define PMTUFIX_EVENT_BURST	50
+
+unsigned int pmtufix_net_id __read_mostly;
+
+static bool pmtufix_default_rescue __read_mostly;
+static u8 pmtufix_default_log_level __read_mostly;
+
+void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason)
+{
+	struct pmtufix_pcpu_stats *s = this_cpu_ptr(pn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->count[reason]);
+	u64_stats_update_end(&s->syncp);
+}
+
+static void pmtufix_stats_sum(struct pmtufix_net *pn,
+			      u64 sum[__PMTUFIX_REASON_MAX])
+{
+	int cpu, r;
+
+	memset(sum, 0, sizeof(u64) * __PMTUFIX_REASON_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct pmtufix_pcpu_stats *s = per_cpu_ptr(pn->stats, cpu);
+		u64 v[__PMTUFIX_REASON_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
+				v[r] = u64_stats_read(&s->count[r]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
+			sum[r] += v[r];
+	}
+}
+
+void pmtufix_stats_read(struct pmtufix_net *pn, u64 out[__PMTUFIX_REASON_MAX])
+{
+	int r;
+
+	lockdep_assert_held(&pn->lock);
+	pmtufix_stats_sum(pn, out);
+	for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
+		out[r] -= pn->stats_base[r];
+}
+
+/*
+ * Counters are only ever written by their own CPU; a reset records the
+ * current totals instead of touching other CPUs' counters.
+ */
+void pmtufix_stats_reset(struct pmtufix_net *pn)
+{
+	lockdep_assert_held(&pn->lock);
+	pmtufix_stats_sum(pn, pn->stats_base);
+}
+
+static int __net_init pmtufix_net_init(struct net *net)
+{
+	struct pmtufix_net *pn = pmtufix_pernet(net);
+	int cpu, err;
+
+	pn->stats = alloc_percpu(struct pmtufix_pcpu_stats);
+	if (!pn->stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(pn->stats, cpu)->syncp);
+
+	mutex_init(&pn->lock);
+	pn->rescue = pmtufix_default_rescue;
+	pn->log_level = pmtufix_default_log_level;
+	pn->mtu_floor = 0;
+
+	ratelimit_default_init(&pn->log_rs);
+	ratelimit_state_init(&pn->event_rs, PMTUFIX_EVENT_INTERVAL,
+			     PMTUFIX_EVENT_BURST);
+	/* Dropped events must not turn into kernel log lines. */
+	ratelimit_set_flags(&pn->event_rs, RATELIMIT_MSG_ON_RELEASE);
+
+	/* Last: from here on the hook may run and use all of the above. */
+	err = pmtufix_rescue_register(net);
+	if (err)
+		goto err_hook;
+	return 0;
+
+err_hook:
+	mutex_destroy(&pn->lock);
+	free_percpu(pn->stats);
+	return err;
+}
+
+/*
+ * The hook goes in pre_exit: the core waits for an RCU grace period between
+ * pre_exit and exit, so no packet is still inside the hook when exit frees
+ * what it uses.
+ */
+static void __net_exit pmtufix_net_pre_exit(struct net *net)
+{
+	pmtufix_rescue_unregister(net);
+}
+
+static void __net_exit pmtufix_net_exit(struct net *net)
+{
+	struct pmtufix_net *pn = pmtufix_pernet(net);
+
+	mutex_destroy(&pn->lock);
+	free_percpu(pn->stats);
+}
+
+static struct pernet_operations pmtufix_net_ops = {
+	.init = pmtufix_net_init,
+	.pre_exit = pmtufix_net_pre_exit,
+	.exit = pmtufix_net_exit,
+	.id = &pmtufix_net_id,
+	.size = sizeof(struct pmtufix_net),
+};
+
+int pmtufix_netns_init(bool rescue, u8 log_level)
+{
+	pmtufix_default_rescue = rescue;
+	pmtufix_default_log_level = log_level;
+	return register_pernet_subsys(&pmtufix_net_ops);
+}
+
+void pmtufix_netns_uninit(void)
+{
+	unregister_pernet_subsys(&pmtufix_net_ops);
+}

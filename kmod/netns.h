@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PMTUFIX_NETNS_H
+#define _PMTUFIX_NETNS_H
+
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/types.h>
+#include <linux/u64_stats_sync.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "pmtufix.h"
+
+struct pmtufix_pcpu_stats {
+	u64_stats_t count[__PMTUFIX_REASON_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct pmtufix_net {
+	/*
+	 * Serialises configuration changes and statistics resets, so that a
+	 * request is applied as a whole. The packet path does not take it: it
+	 * reads each setting on its own with READ_ONCE().
+	 */
+	struct mutex lock;
+	bool rescue;
+	u8 log_level;		/* enum pmtufix_log_level */
+	u32 mtu_floor;		/* 0: follow net.ipv4.route.min_pmtu */
+
+	struct pmtufix_pcpu_stats __percpu *stats;
+	/* Totals at the last reset, subtracted on read; under @lock. */
+	u64 stats_base[__PMTUFIX_REASON_MAX];
+
+	struct ratelimit_state log_rs;
+	struct ratelimit_state event_rs;
+};
+
+extern unsigned int pmtufix_net_id;
+
+static inline struct pmtufix_net *pmtufix_pernet(const struct net *net)
+{
+	return net_generic(net, pmtufix_net_id);
+}
+
+static inline u32 pmtufix_floor_effective(const struct net *net, u32 floor)
+{
+	return floor ?: READ_ONCE(net->ipv4.ip_rt_min_pmtu);
+}
+
+void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason);
+void pmtufix_stats_read(struct pmtufix_net *pn,
+			u64 out[__PMTUFIX_REASON_MAX]);
+void pmtufix_stats_reset(struct pmtufix_net *pn);
+
+int pmtufix_netns_init(bool rescue, u8 log_level);
+void pmtufix_netns_uninit(void);
+
+#endif /* _PMTUFIX_NETNS_H */
