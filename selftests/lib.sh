@@ -316,7 +316,7 @@ __ns_kill_del()
 
 setup_ns()
 {
-	local var name rand batch= names=() lo_up=1
+	local var name rand batch='' names=() lo_up=1
 
 	if [[ $1 == -L ]]; then
 		lo_up=0
@@ -404,9 +404,9 @@ ns_netstat()
 	local ns=$1
 	local field=$2
 	local -a names vals
-	local proto rest i
+	local rest i
 
-	while read -r proto rest; do
+	while read -r _ rest; do
 		if ((${#names[@]} == 0)); then
 			read -r -a names <<<"$rest"
 			continue

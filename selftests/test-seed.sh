@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317,SC2119 # cases run through $tests; optional args
 #
 # test-seed.sh - the user's story without pmtufix: the baseline every other
 # test compares against. No module is loaded.
@@ -29,6 +30,7 @@
 
 dir=${BASH_SOURCE[0]%/*}
 [[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
+# shellcheck source=topo.sh
 source "$dir/topo.sh" || exit 1
 
 : "${STALL_TIMEOUT:=4}"

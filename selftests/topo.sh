@@ -63,7 +63,8 @@
 #                         $POD connects to $CLI (10.10.20.20) through the masquerade
 #                         and sends BYTES to it
 #   tls_certs             make/reuse the certificate chain (mkcerts.sh), dir in
-#                         $TLS_CERT_DIR: $PMTUFIX_CERT_DIR, else a cache in $TMPDIR
+#                         $TLS_CERT_DIR: $PMTUFIX_CERT_DIR, else build/selftests/certs
+#                         if "make -C selftests certs" made it, else a cache in $TMPDIR
 #   tls_server_start [NS ADDR PORT]
 #                         openssl s_server (default: $SRV 10.10.10.10:6443), waits
 #                         until it listens; killed in the current defer scope
@@ -94,7 +95,7 @@ TLS_PORT=6443
 
 : "${PYTHON:=python3}"
 
-CLI= RTR= SRV= POD=
+CLI='' RTR='' SRV='' POD=''
 TOPO_RPF=1
 TOPO_MGMT_SRC=1
 
@@ -302,11 +303,18 @@ pod_transfer()
 	xfer "$CLI" "$POD" "$CLI_IP" "$1" --bytes "${2:-65536}" --sender connector
 }
 
+# Certificates: $PMTUFIX_CERT_DIR, else those of "make -C selftests certs"
+# (build/selftests/certs, visible read-only to a guest), else a cache in $TMPDIR.
 TLS_CERT_DIR=
 tls_certs()
 {
 	[[ -n $TLS_CERT_DIR && -s $TLS_CERT_DIR/size ]] && return 0
-	TLS_CERT_DIR=${PMTUFIX_CERT_DIR:-${TMPDIR:-/tmp}/pmtufix-selftests-certs-$EUID}
+	TLS_CERT_DIR=$PMTUFIX_CERT_DIR
+	if [[ -z $TLS_CERT_DIR ]]; then
+		TLS_CERT_DIR=$SELFTESTS_DIR/../build/selftests/certs
+		[[ -s $TLS_CERT_DIR/size ]] ||
+			TLS_CERT_DIR=${TMPDIR:-/tmp}/pmtufix-selftests-certs-$EUID
+	fi
 	"$SELFTESTS_DIR/mkcerts.sh" "$TLS_CERT_DIR"
 }
 
