@@ -36,7 +36,9 @@
 #                            KEY as for sysctl(8) (dots) or a path below /proc/sys;
 #                            a leading '?' ignores keys the kernel does not have
 #   ns_spawn NS LOG CMD...   start CMD in NS in the background, stdout+stderr to LOG;
-#                            pid in $SPAWNED_PID; deferred kill (in the current scope)
+#                            pid in $SPAWNED_PID; deferred kill (in the current scope).
+#                            Like setup_ns, defer and lib_tmpdir: call it from the
+#                            test's own shell, never inside $(...) or a pipe.
 #   ns_netstat NS FIELD      print a counter of /proc/net/netstat or /proc/net/snmp
 #                            in NS (e.g. IPReversePathFilter, InCsumErrors)
 #   tcp_listening NS PORT    true when a TCP socket listens on PORT in NS
