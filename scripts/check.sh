@@ -73,6 +73,11 @@ if make -s --no-print-directory cli >"$logdir/build-cli.log" 2>&1; then
 else
 	echo "not ok - CLI build"; sed 's/^/#   /' "$logdir/build-cli.log"; failed=$((failed + 1))
 fi
+if make -s --no-print-directory -C selftests all certs >"$logdir/build-selftests.log" 2>&1; then
+	echo "ok - selftest programs and TLS certificates"; passed=$((passed + 1))
+else
+	echo "not ok - selftest build"; sed 's/^/#   /' "$logdir/build-selftests.log"; failed=$((failed + 1))
+fi
 phase_end
 
 phase_start "host tests"
@@ -89,7 +94,9 @@ for k in "${kernels[@]}"; do
 	for t in "${tests[@]}"; do
 		log=$logdir/$k-${t//\//_}.log
 		echo "# $t"
-		selftests/vm/run.sh -k "$k" -t 900 -- "selftests/$t" 2>&1 | tee "$log"
+		prog=selftests/$t
+		[ -e "$prog" ] || prog=build/selftests/$t
+		selftests/vm/run.sh -k "$k" -t 900 -- "$prog" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 		if [ "$rc" -eq 125 ]; then
 			echo "not ok - $t: the guest died or its kernel logged a splat"
