@@ -61,8 +61,8 @@ int pf_stats_decode(const struct nlmsghdr *nlh, struct pf_stats *st)
 		uint16_t type = mnl_attr_get_type(attr);
 		uint64_t v;
 
-		/* Attribute type = reason + 1; unknown reasons are kept too. */
-		if (type == 0 || !pf_attr_u64(attr, &v))
+		/* Type = reason + 1; 0 is padding. Unknown reasons are kept too. */
+		if (type == PMTUFIX_A_STATS_PAD || !pf_attr_u64(attr, &v))
 			continue;
 		if (put(st, (uint32_t)type - 1, v))
 			return -ENOMEM;

@@ -196,6 +196,7 @@ static void get_stats(struct fake_kernel *k, const struct nlmsghdr *req)
 	struct nlmsghdr *nlh = reply(buf, req, FAKE_FAMILY_ID, PMTUFIX_CMD_GET_STATS, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, PMTUFIX_A_STATS);
 
+	mnl_attr_put_u32(nlh, PMTUFIX_A_STATS_PAD, 0);	/* as on 32-bit machines */
 	for (unsigned int r = 0; r < k->ncounters; r++)
 		mnl_attr_put_u64(nlh, (uint16_t)(r + 1), k->counters[r]);
 	mnl_attr_nest_end(nlh, nest);
@@ -414,6 +415,8 @@ static int fake_join(void *ctx, uint32_t group)
 	if (group != FAKE_GROUP_ID)
 		return -EINVAL;
 	trace(k, "join");
+	if (!k->admin)
+		return -EPERM;	/* events name local flows */
 	for (size_t i = 0; i < k->nevents; i++) {
 		push(k, (struct nlmsghdr *)k->events[i].buf);
 		free(k->events[i].buf);

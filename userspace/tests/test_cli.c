@@ -466,6 +466,12 @@ static void monitor(void)
 		   "10.10.20.20", 6443, 43512);
 	fake_event(&K, PMTUFIX_REASON_NO_FLOW, 999999, "172.20.20.2", 1400, 17,
 		   "10.10.10.10", "10.10.20.20", -1, -1);
+	K.admin = false;
+	run("monitor");
+	ok(R.rc == 1 && !strcmp(R.err, "pmtufix: cannot join the events group: Operation not "
+				       "permitted (CAP_NET_ADMIN is needed)\n"),
+	   "monitor without CAP_NET_ADMIN");
+	K.admin = true;
 	run("-j monitor");
 	is_str(R.out, "{\"reason\":\"rescued\",\"ifindex\":1,\"ifname\":\"lo\",\"icmp_saddr\":\"172.20.20.2\","
 		      "\"mtu\":1500,\"proto\":\"tcp\",\"saddr\":\"10.10.10.10\",\"sport\":6443,"
