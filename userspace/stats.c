@@ -154,7 +154,7 @@ static int stats_reset(struct pf_ctx *c)
 
 int pf_cmd_stats(struct pf_ctx *c, int argc, char **argv)
 {
-	if (pf_is_help(argc, argv))
+	if (pf_is_help(argc, argv) || pf_is_help(argc - 1, argv + 1))
 		return pf_help(pf_usage_stats);
 	if (argc > 1)
 		return pf_usage_error(c, pf_usage_stats, "unexpected '%s'", argv[1]);
