@@ -52,11 +52,11 @@ int pf_stats_decode(const struct nlmsghdr *nlh, struct pf_stats *st)
 	uint32_t r;
 
 	memset(st, 0, sizeof(*st));
-	for (r = 0; r <= PMTUFIX_REASON_MAX; r++)
-		if (put(st, r, 0))
-			return -ENOMEM;
 	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_STATS])
 		return -EPROTO;
+	for (r = 0; r <= PMTUFIX_REASON_MAX; r++)
+		if (put(st, r, 0))
+			goto nomem;
 	mnl_attr_for_each_nested(attr, tb[PMTUFIX_A_STATS]) {
 		uint16_t type = mnl_attr_get_type(attr);
 		uint64_t v;
@@ -65,10 +65,13 @@ int pf_stats_decode(const struct nlmsghdr *nlh, struct pf_stats *st)
 		if (type == PMTUFIX_A_STATS_PAD || !pf_attr_u64(attr, &v))
 			continue;
 		if (put(st, (uint32_t)type - 1, v))
-			return -ENOMEM;
+			goto nomem;
 	}
 	qsort(st->v, st->n, sizeof(*st->v), stat_cmp);
 	return 0;
+nomem:
+	pf_stats_free(st);
+	return -ENOMEM;
 }
 
 void pf_stats_free(struct pf_stats *st)
