@@ -97,7 +97,7 @@ sed -n '/PMTUFIX-VM-DMESG-BEGIN/,/PMTUFIX-VM-DMESG-END/p' "$console" >"$run/dmes
 [ "$verbose" = 1 ] && cat "$run/dmesg" >&2
 # Loading an unsigned out-of-tree module taints the kernel: expected, not a splat.
 splat_re='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|kmemleak|unreferenced object|possible (circular|recursive) locking|lockdep|suspicious RCU|rcu: INFO|self-detected stall|refcount_t:|Call Trace|Kernel panic'
-first=$(grep -nE "$splat_re" "$run/dmesg" | grep -vE 'taints kernel|tainting kernel' | head -n 1 | cut -d: -f1)
+first=$(grep -nE "$splat_re" "$run/dmesg" | grep -vE 'taints kernel|tainting kernel' | head -n 1 | cut -d: -f1 || true)
 if [ -n "$first" ]; then
 	echo "run.sh: kernel $rel logged a splat:" >&2
 	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 30))p" "$run/dmesg" >&2
