@@ -434,6 +434,12 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 	/* Routed already, e.g. looped back: RPF will not look at it. */
 	if (skb_valid_dst(skb))
 		return NF_ACCEPT;
+	/*
+	 * br_netfilter runs this hook for bridged frames, with the bridge
+	 * port as input device: this host does not route them.
+	 */
+	if (netif_is_bridge_port(state->in))
+		return NF_ACCEPT;
 	/* icmp_rcv() discards errors sent to broadcast or multicast. */
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
 		return NF_ACCEPT;
