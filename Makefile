@@ -43,16 +43,16 @@ cli:
 	$(MAKE) -C userspace BUILD=$(BUILD) PMTUFIX_VERSION=$(PMTUFIX_VERSION)
 
 deps:
-	$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/deps.sh
 
 check: deps
-	$(TOP)/scripts/check.sh
+	@$(TOP)/scripts/check.sh
 
 demo: deps
-	$(TOP)/scripts/demo.sh
+	@$(TOP)/scripts/demo.sh
 
 bench: deps
-	$(TOP)/scripts/bench.sh
+	@$(TOP)/scripts/bench.sh
 
 install: cli
 	$(MAKE) -C userspace BUILD=$(BUILD) install
