@@ -56,6 +56,20 @@
 #   SELFTESTS_DIR            directory of this file
 #   ksft_pass=0 ksft_fail=1 ksft_xfail=2 ksft_skip=4
 #   VERBOSE=1                (environment) echo commands run through ns_exec
+#
+# The module and its CLI
+#   PMTUFIX_KO, PMTUFIX_CLI  (environment) the module and the CLI to use; default
+#                            build/<running kernel>/pmtufix.ko and build/bin/pmtufix
+#   pmtufix_load [PARAM=VAL...]  insmod (after rmmod if loaded), deferred rmmod
+#                            (in the current scope). PMTUFIX_SKIP_LOAD=1
+#                            (environment) loads nothing: the rescue cases of a
+#                            test must then fail
+#   pmtufix_unload           rmmod if loaded
+#   pmtufix_loaded           true when the module is loaded
+#   pmtufix NS ARGS...       the CLI acting in NS ("pmtufix -n NS ARGS")
+#   pmtufix_stats NS         counters of NS (pmtufix -j stats) into the associative
+#                            array PMTUFIX_STATS, keys as in the JSON (rescued,
+#                            not_needed, ..., below_floor, disabled)
 
 [[ -n ${__PMTUFIX_LIB_SH-} ]] && return 0
 __PMTUFIX_LIB_SH=1
@@ -430,4 +444,61 @@ tcp_listening()
 	local out
 
 	out=$(ss -N "$1" -Htln "sport = :$2") && [[ -n $out ]]
+}
+
+##############################################################################
+# The module and its CLI
+
+: "${PMTUFIX_SKIP_LOAD:=0}"
+if [[ -z ${PMTUFIX_KO-} ]]; then
+	read -r __lib_release </proc/sys/kernel/osrelease
+	PMTUFIX_KO=$SELFTESTS_DIR/../build/$__lib_release/pmtufix.ko
+fi
+: "${PMTUFIX_CLI:=$SELFTESTS_DIR/../build/bin/pmtufix}"
+
+pmtufix_loaded()
+{
+	[[ -d /sys/module/pmtufix ]]
+}
+
+pmtufix_unload()
+{
+	pmtufix_loaded || return 0
+	rmmod pmtufix
+}
+
+pmtufix_load()
+{
+	if ((PMTUFIX_SKIP_LOAD)); then
+		log_info "PMTUFIX_SKIP_LOAD=1: pmtufix is not loaded"
+		return 0
+	fi
+	pmtufix_unload || return 1
+	insmod "$PMTUFIX_KO" "$@" || return 1
+	defer pmtufix_unload
+}
+
+pmtufix()
+{
+	local ns=$1; shift
+
+	((VERBOSE)) && echo "# [${ns%%-*}] pmtufix $*" >&2
+	"$PMTUFIX_CLI" -n "$ns" "$@"
+}
+
+declare -A PMTUFIX_STATS=()
+pmtufix_stats()
+{
+	local json re='"([a-z0-9_]+)":[[:space:]]*([0-9]+)'
+
+	PMTUFIX_STATS=()
+	if ! json=$(pmtufix "$1" -j stats 2>&1); then
+		log_info "$json"
+		return 1
+	fi
+	while [[ $json =~ $re ]]; do
+		PMTUFIX_STATS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+		json=${json#*"${BASH_REMATCH[0]}"}
+	done
+	((${#PMTUFIX_STATS[@]}))
 }
