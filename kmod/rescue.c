@@ -20,6 +20,7 @@
 #include <linux/ip.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
@@ -412,6 +413,23 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/*
+ * br_netfilter runs the IPv4 hooks for frames entering a bridge. Whatever dst
+ * is set then is replaced by br_netfilter's own, and when the frame is for
+ * this host, ip_sabotage_in() keeps the hooks from running again before the
+ * routing that applies RPF: nothing done here could help, so do nothing.
+ */
+static bool pmtufix_bridged(const struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	const struct nf_bridge_info *nf_bridge = nf_bridge_info_get(skb);
+
+	return nf_bridge && nf_bridge->in_prerouting;
+#else
+	return false;
+#endif
+}
+
 static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
@@ -434,11 +452,7 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 	/* Routed already, e.g. looped back: RPF will not look at it. */
 	if (skb_valid_dst(skb))
 		return NF_ACCEPT;
-	/*
-	 * br_netfilter runs this hook for bridged frames, with the bridge
-	 * port as input device: this host does not route them.
-	 */
-	if (netif_is_bridge_port(state->in))
+	if (pmtufix_bridged(skb))
 		return NF_ACCEPT;
 	/* icmp_rcv() discards errors sent to broadcast or multicast. */
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
