@@ -222,7 +222,7 @@ static bool pmtufix_ct_related(const struct sk_buff *skb, u8 protocol)
 
 	if (!ct || (ctinfo != IP_CT_RELATED && ctinfo != IP_CT_RELATED_REPLY))
 		return false;
-	/* RELATED through a helper's expectation would be an ICMP conntrack. */
+	/* RELATED via a conntrack expectation would be an ICMP conntrack. */
 	return nf_ct_protonum(ct) == protocol;
 #else
 	return false;
