@@ -16,16 +16,24 @@ ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
 mkdir -p /run/netns
 hostname pmtufix-vm
 ip link set lo up
 stty -onlcr -echo </dev/ttyS0 2>/dev/null
 
 echo "PMTUFIX-VM-BOOTED $(uname -r)"
-cd "$(cat "$pmtufix_run/cwd")" || echo "PMTUFIX-VM-NO-CWD"
+# /tmp is not a tmpfs of its own: the checkout may live there, and the
+# overlay already keeps the guest's writes away from the host.
 rc=0
-timeout --kill-after=5 "$(cat "$pmtufix_run/timeout")" bash "$pmtufix_run/cmd" </dev/null || rc=$?
+if ! cd "$(cat "$pmtufix_run/cwd")" || ! limit=$(cat "$pmtufix_run/timeout"); then
+	echo "guest: cannot read the orders in $pmtufix_run"
+	rc=1
+else
+	timeout --kill-after=5 "$limit" bash "$pmtufix_run/cmd" </dev/null || rc=$?
+	# 125 is the runner's own "guest died or splat": keep it unambiguous.
+	[ "$rc" = 125 ] && rc=1
+	[ "$rc" = 124 ] && echo "guest: the command timed out after $limit s"
+fi
 echo "PMTUFIX-VM-DMESG-BEGIN"
 dmesg
 echo "PMTUFIX-VM-DMESG-END"
