@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The nft backend's operations: what to change, in which order, and how to
+ * put things back when a step fails half way.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <linux/rtnetlink.h>
+
+#include "pmtufix.h"
+#include "internal.h"
+
+#define SVM "src_valid_mark"
+
+int pfnft_get(struct pfnft *h, struct pfnft_state *st)
+{
+	struct pfnft_table_state ts;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	pfnft_conf_default(&st->conf);
+	err = pfnft_table_read(h, &ts);
+	if (err)
+		return err;
+	st->installed = ts.exists;
+	if (ts.has_config && pfnft_conf_parse(ts.comment, &st->conf))
+		return pfnft_fail(h, -EPROTO, "chain config of table inet %s: cannot read "
+				  "'%s'", PFNFT_TABLE, ts.comment);
+	st->conf.n_uplinks = ts.n_uplinks;
+	memcpy(st->conf.uplinks, ts.uplinks, sizeof(ts.uplinks));
+	memcpy(st->svm_changed, ts.svm_changed, sizeof(ts.svm_changed));
+	memcpy(st->counters, ts.counters, sizeof(ts.counters));
+	st->floor_eff = st->conf.floor ? st->conf.floor : pfnft_min_pmtu();
+	st->routing_ok = !st->conf.rescue || pfnft_routing_present(h, &st->conf);
+	return 0;
+}
+
+static int uplink_index(const struct pfnft_conf *c, const char *name)
+{
+	for (unsigned int i = 0; i < c->n_uplinks; i++)
+		if (!strcmp(c->uplinks[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int check_conf(struct pfnft *h, const struct pfnft_conf *c)
+{
+	if (!c->mask || !c->mark || (c->mark & ~c->mask))
+		return pfnft_fail(h, -EINVAL, "mark 0x%x/0x%x: the mark must be non-zero and "
+				  "inside the mask", c->mark, c->mask);
+	if (c->table == 0 || (c->table >= RT_TABLE_DEFAULT && c->table <= RT_TABLE_LOCAL))
+		return pfnft_fail(h, -EINVAL, "table %u is reserved", c->table);
+	if (c->pref == 0 || c->pref + 2 >= 32766)
+		return pfnft_fail(h, -EINVAL, "pref %u: the rules must come before 'lookup main' "
+				  "(32766): 1..32763", c->pref);
+	for (unsigned int i = 0; i < c->n_uplinks; i++)
+		if (!if_nametoindex(c->uplinks[i]))
+			return pfnft_fail(h, -ENODEV, "uplink %s does not exist", c->uplinks[i]);
+	return 0;
+}
+
+/* Put back src_valid_mark of the uplinks of old that we changed and want drops. */
+static void restore_svm(const struct pfnft_conf *old, const bool *changed,
+			const struct pfnft_conf *want, const bool *keep)
+{
+	for (unsigned int i = 0; i < old->n_uplinks; i++) {
+		int j = want ? uplink_index(want, old->uplinks[i]) : -1;
+
+		if (!changed[i] || (j >= 0 && keep[j]))
+			continue;
+		pfnft_sysctl_set(old->uplinks[i], SVM, 0);
+	}
+}
+
+int pfnft_set(struct pfnft *h, const struct pfnft_conf *want)
+{
+	struct pfnft_state cur;
+	struct pfnft_conf w = *want;
+	bool svm[PFNFT_MAX_UPLINKS] = { false }, fresh[PFNFT_MAX_UPLINKS] = { false };
+	uint32_t floor;
+	int err;
+
+	err = pfnft_get(h, &cur);
+	if (err)
+		return err;
+	if (w.rescue && !w.n_uplinks) {
+		err = pfnft_find_uplinks(h, &w);
+		if (err)
+			return err;
+	}
+	err = check_conf(h, &w);
+	if (err)
+		return err;
+	floor = w.floor ? w.floor : pfnft_min_pmtu();
+
+	if (w.rescue) {
+		/* Source checks of the uplinks honour the mark: src_valid_mark=1. */
+		for (unsigned int i = 0; i < w.n_uplinks; i++) {
+			int j = uplink_index(&cur.conf, w.uplinks[i]), v = 0;
+
+			if (j >= 0 && cur.svm_changed[j]) {
+				svm[i] = true;
+				continue;
+			}
+			err = pfnft_sysctl_get(w.uplinks[i], SVM, &v);
+			if (err) {
+				pfnft_fail(h, err, "cannot read net.ipv4.conf.%s." SVM, w.uplinks[i]);
+				goto undo_svm;
+			}
+			if (v)
+				continue;
+			err = pfnft_sysctl_set(w.uplinks[i], SVM, 1);
+			if (err) {
+				pfnft_fail(h, err, "cannot set net.ipv4.conf.%s." SVM "=1", w.uplinks[i]);
+				goto undo_svm;
+			}
+			svm[i] = fresh[i] = true;
+		}
+		err = pfnft_routing_install(h, &w);
+		if (err)
+			goto undo_routing;
+	}
+
+	err = pfnft_table_apply(h, cur.installed, &w, svm, floor);
+	if (err)
+		goto undo_routing;
+
+	if (!w.rescue) {
+		bool found;
+
+		err = pfnft_routing_remove(h, 0, &found);
+		restore_svm(&cur.conf, cur.svm_changed, NULL, NULL);
+		return err;
+	}
+	restore_svm(&cur.conf, cur.svm_changed, &w, svm);
+	return 0;
+
+undo_routing:
+	{
+		bool found;
+		char msg[sizeof(h->err)];
+
+		memcpy(msg, h->err, sizeof(msg));
+		if (cur.conf.rescue && cur.installed)
+			pfnft_routing_install(h, &cur.conf);
+		else
+			pfnft_routing_remove(h, 0, &found);
+		memcpy(h->err, msg, sizeof(msg));
+	}
+undo_svm:
+	for (unsigned int i = 0; i < w.n_uplinks; i++)
+		if (fresh[i])
+			pfnft_sysctl_set(w.uplinks[i], SVM, 0);
+	return err;
+}
+
+int pfnft_down(struct pfnft *h, unsigned int *what)
+{
+	struct pfnft_state cur;
+	bool found = false;
+	int err;
+
+	*what = 0;
+	err = pfnft_get(h, &cur);
+	if (err)
+		return err;
+	/* The marking goes first, the routes for marked packets after. */
+	if (cur.installed) {
+		err = pfnft_table_delete(h);
+		if (err)
+			return pfnft_fail(h, err, "cannot delete table inet %s", PFNFT_TABLE);
+		*what |= PFNFT_DOWN_TABLE;
+	}
+	err = pfnft_routing_remove(h, 0, &found);
+	if (found)
+		*what |= PFNFT_DOWN_ROUTING;
+	for (unsigned int i = 0; i < cur.conf.n_uplinks; i++) {
+		if (!cur.svm_changed[i])
+			continue;
+		pfnft_sysctl_set(cur.conf.uplinks[i], SVM, 0);
+		*what |= PFNFT_DOWN_SYSCTL;
+	}
+	return err;
+}
+
+int pfnft_reset_counters(struct pfnft *h)
+{
+	struct pfnft_table_state ts;
+	int err = pfnft_table_read(h, &ts);
+
+	if (err)
+		return err;
+	if (!ts.exists)
+		return pfnft_fail(h, -ENOENT, "there is no table inet %s", PFNFT_TABLE);
+	return pfnft_table_reset(h);
+}
+
+int pfnft_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
+{
+	struct pfnft_table_state ts;
+	int err = pfnft_table_read(h, &ts);
+
+	*v = NULL;
+	*n = 0;
+	if (err)
+		return err;
+	if (!ts.exists)
+		return 0;
+	return pfnft_table_mss_list(h, v, n);
+}
+
+/* The table with rescue off, for MSS rules alone. */
+static int ensure_table(struct pfnft *h)
+{
+	struct pfnft_state cur;
+	int err = pfnft_get(h, &cur);
+
+	if (err || cur.installed)
+		return err;
+	return pfnft_table_apply(h, false, &cur.conf, NULL, cur.floor_eff);
+}
+
+static const char *fmt_prefix(const struct pfnft_prefix *p, char *buf, size_t len)
+{
+	char addr[64];
+
+	inet_ntop(p->family, p->addr, addr, sizeof(addr));
+	snprintf(buf, len, "%.46s/%u", addr, p->len);
+	return buf;
+}
+
+/* Sorted v: every prefix disjoint from the others, or say which are not. */
+static int check_disjoint(struct pfnft *h, const struct pfnft_mss *v, size_t n)
+{
+	size_t i = pfnft_mss_overlap(v, n);
+	char a[64], b[64];
+
+	if (i == n)
+		return 0;
+	fmt_prefix(&v[i].prefix, a, sizeof(a));
+	fmt_prefix(&v[i + 1].prefix, b, sizeof(b));
+	if (!memcmp(&v[i].prefix, &v[i + 1].prefix, sizeof(v[i].prefix)))
+		return pfnft_fail(h, -EEXIST, "there is already a rule for %s", a);
+	return pfnft_fail(h, -EEXIST, "%s and %s overlap: the nft backend needs disjoint "
+			  "prefixes", a, b);
+}
+
+int pfnft_mss_add(struct pfnft *h, const struct pfnft_mss *r)
+{
+	struct pfnft_mss *v, *nv;
+	size_t n;
+	int err;
+
+	err = ensure_table(h);
+	if (!err)
+		err = pfnft_table_mss_list(h, &v, &n);
+	if (err)
+		return err;
+	nv = realloc(v, (n + 1) * sizeof(*v));
+	if (!nv) {
+		free(v);
+		return -ENOMEM;
+	}
+	v = nv;
+	v[n++] = *r;
+	pfnft_mss_sort(v, n);
+	err = check_disjoint(h, v, n);
+	free(v);
+	if (err)
+		return err;
+	err = pfnft_table_mss_change(h, NULL, 0, r, 1);
+	return err ? pfnft_fail(h, err, "cannot add the MSS rule") : 0;
+}
+
+int pfnft_mss_del(struct pfnft *h, const struct pfnft_prefix *p)
+{
+	struct pfnft_mss *v;
+	size_t n;
+	int err = pfnft_mss_list(h, &v, &n);
+
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp(&v[i].prefix, p, sizeof(*p)))
+			continue;
+		err = pfnft_table_mss_change(h, &v[i], 1, NULL, 0);
+		if (err)
+			pfnft_fail(h, err, "cannot delete the MSS rule");
+		break;
+	}
+	free(v);
+	return err;
+}
+
+int pfnft_mss_replace(struct pfnft *h, const struct pfnft_mss *want, size_t nw)
+{
+	struct pfnft_mss *v = NULL, *cur;
+	size_t n;
+	int err;
+
+	if (nw) {
+		v = malloc(nw * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		memcpy(v, want, nw * sizeof(*v));
+		pfnft_mss_sort(v, nw);
+		err = check_disjoint(h, v, nw);
+		if (!err)
+			err = ensure_table(h);
+		if (err) {
+			free(v);
+			return err;
+		}
+	}
+	err = pfnft_mss_list(h, &cur, &n);
+	if (!err && (n || nw)) {
+		err = pfnft_table_mss_change(h, cur, n, v, nw);
+		if (err)
+			pfnft_fail(h, err, "cannot replace the MSS rules");
+	}
+	free(cur);
+	free(v);
+	return err;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pmtufix without the module: one nftables table ("inet pmtufix"), built and
+ * changed in atomic batches through libnftnl, plus the policy routing that
+ * lets a marked frag-needed pass strict reverse-path filtering. Every
+ * function acts on the network namespace of the calling thread.
+ *
+ * Rescue. A frag-needed (ICMP type 3 code 4) that arrives on an uplink, is
+ * conntrack RELATED to a flow of this host, advertises at least the floor
+ * and whose source strict RPF would reject ("fib saddr . iif oif missing")
+ * gets the mark bits. With src_valid_mark=1 on the uplink the kernel's
+ * source check (__fib_validate_source) then looks the ICMP's source up with
+ * that mark, and three ip rules send that lookup to a table whose only route
+ * leaves by the uplinks:
+ *
+ *   pref P    fwmark M/MASK iif UPLINK goto P+2   (one per uplink: the
+ *                                                 ICMP's own route, local
+ *                                                 or forwarded, is untouched)
+ *   pref P+1  fwmark M/MASK lookup T              (the source check: iif is
+ *                                                 lo or the egress device)
+ *   pref P+2  nop
+ *   table T:  default dev UPLINK (several uplinks: one multipath route)
+ *
+ * MSS. Interval maps of prefixes to an MSS value (or sets, for "auto" =
+ * rt mtu) in an input and a postrouting chain at mangle priority; the
+ * kernel's TCP option writer never raises an MSS. Prefixes must be
+ * disjoint (an interval map holds no nested intervals).
+ *
+ * State lives in the kernel: settings in the comment of chain "config",
+ * uplinks in set "uplinks" (with "src_valid_mark was N" on those whose
+ * sysctl we changed), rules in the maps. Nothing is written to files.
+ */
+#ifndef PMTUFIX_NFT_H
+#define PMTUFIX_NFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#define PFNFT_TABLE		"pmtufix"
+#define PFNFT_MARK		0x2000u	/* clear of kube-proxy, Calico, Cilium, Istio */
+#define PFNFT_TABLE_ID		500u
+#define PFNFT_PREF		500u
+#define PFNFT_RTPROT		157	/* rtm_protocol of our routes and rules */
+#define PFNFT_MAX_UPLINKS	32
+
+struct pfnft_conf {
+	bool rescue;
+	uint8_t log;		/* enum pmtufix_log_level */
+	uint32_t floor;		/* 0 = net.ipv4.route.min_pmtu when applied */
+	uint32_t mark, mask;
+	uint32_t table;		/* policy routing table */
+	uint32_t pref;		/* ip rules at pref, pref + 1, pref + 2 */
+	unsigned int n_uplinks;
+	char uplinks[PFNFT_MAX_UPLINKS][IF_NAMESIZE];
+};
+
+/* Named counters of the table, in enum pmtufix_reason terms. */
+enum pfnft_counter {
+	PFNFT_C_RESCUED,	/* marked */
+	PFNFT_C_NOT_NEEDED,	/* strict RPF passes it anyway */
+	PFNFT_C_NO_FLOW,	/* not conntrack RELATED */
+	PFNFT_C_BELOW_FLOOR,	/* RELATED, MTU below the floor */
+	PFNFT_C_MAX
+};
+extern const char *const pfnft_counter_names[PFNFT_C_MAX];
+extern const uint32_t pfnft_counter_reason[PFNFT_C_MAX];
+
+struct pfnft_state {
+	bool installed;		/* table inet pmtufix exists */
+	struct pfnft_conf conf;
+	uint32_t floor_eff;	/* the floor in the rules (or that would be) */
+	bool svm_changed[PFNFT_MAX_UPLINKS];	/* we set src_valid_mark to 1 */
+	bool routing_ok;	/* rescue on: the ip rules and route are there */
+	uint64_t counters[PFNFT_C_MAX];
+};
+
+struct pfnft_prefix {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t len;
+	uint8_t addr[16];
+};
+
+struct pfnft_mss {
+	struct pfnft_prefix prefix;
+	uint16_t mss;		/* 0 = auto */
+	uint8_t dir;		/* enum pmtufix_mss_dir */
+};
+
+struct pfnft;
+
+/* 0 or -errno. */
+int pfnft_open(struct pfnft **h);
+void pfnft_close(struct pfnft *h);
+/* What the last failing call found, for the user ("" if nothing more). */
+const char *pfnft_errmsg(const struct pfnft *h);
+
+void pfnft_conf_default(struct pfnft_conf *c);
+
+/* Everything: state->installed is false when there is no table. */
+int pfnft_get(struct pfnft *h, struct pfnft_state *st);
+
+/*
+ * Make the settings want: creates the table when needed; rescue on installs
+ * the rules, routes and sysctls, rescue off removes them. n_uplinks = 0
+ * means: find them (interfaces of the IPv4 routes with a gateway).
+ */
+int pfnft_set(struct pfnft *h, const struct pfnft_conf *want);
+
+/* Remove all of it. *what says what was there (0: nothing). */
+int pfnft_down(struct pfnft *h, unsigned int *what);
+#define PFNFT_DOWN_TABLE	0x1
+#define PFNFT_DOWN_ROUTING	0x2
+#define PFNFT_DOWN_SYSCTL	0x4
+
+int pfnft_reset_counters(struct pfnft *h);
+
+/* Rules sorted as pfnft_mss_cmp() orders them; *v to be freed. */
+int pfnft_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n);
+int pfnft_mss_add(struct pfnft *h, const struct pfnft_mss *r);
+int pfnft_mss_del(struct pfnft *h, const struct pfnft_prefix *p);
+/* All rules become v, in one transaction (flush = n 0). */
+int pfnft_mss_replace(struct pfnft *h, const struct pfnft_mss *v, size_t n);
+
+/* Interfaces of the main table's IPv4 routes that have a gateway. */
+int pfnft_find_uplinks(struct pfnft *h, struct pfnft_conf *c);
+
+/* Pure parts (host-tested). */
+int pfnft_conf_format(const struct pfnft_conf *c, char *buf, size_t len);
+int pfnft_conf_parse(const char *s, struct pfnft_conf *c);
+int pfnft_mss_cmp(const struct pfnft_mss *a, const struct pfnft_mss *b);
+void pfnft_mss_sort(struct pfnft_mss *v, size_t n);
+/*
+ * After sorting: index of the first rule that overlaps its successor
+ * (same family), or n when the prefixes are disjoint.
+ */
+size_t pfnft_mss_overlap(const struct pfnft_mss *v, size_t n);
+/* [start, end) of a prefix; false when end is past the last address. */
+bool pfnft_prefix_range(const struct pfnft_prefix *p, uint8_t start[16], uint8_t end[16]);
+/* The prefix of [start, end) (end NULL = open), or -1 if it is none. */
+int pfnft_range_prefix(uint8_t family, const uint8_t *start, const uint8_t *end,
+		       struct pfnft_prefix *p);
+
+#endif /* PMTUFIX_NFT_H */

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink plumbing, and what the nft backend changes outside its table:
+ * ip rules and one route (rtnetlink, libmnl), src_valid_mark (/proc/sys).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
+#include "internal.h"
+
+int pfnft_fail(struct pfnft *h, int err, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (h->err[0]) {
+		char kernel[96];
+
+		snprintf(kernel, sizeof(kernel), "%.95s", h->err);
+		snprintf(h->err, sizeof(h->err), "%.150s: %s", what, kernel);
+	} else {
+		snprintf(h->err, sizeof(h->err), "%s", what);
+	}
+	return err;
+}
+
+const char *pfnft_errmsg(const struct pfnft *h)
+{
+	return h->err;
+}
+
+static struct mnl_socket *open_nl(int bus)
+{
+	struct mnl_socket *s = mnl_socket_open(bus);
+	int one = 1, size = 4 << 20;
+	int fd;
+
+	if (!s)
+		return NULL;
+	if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(s);
+		return NULL;
+	}
+	mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &one, sizeof(one));
+	fd = mnl_socket_get_fd(s);
+	/* Room for the answers to a large transaction. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return s;
+}
+
+int pfnft_open(struct pfnft **hp)
+{
+	struct pfnft *h = calloc(1, sizeof(*h));
+	int err;
+
+	if (!h)
+		return -ENOMEM;
+	h->buf = malloc(PFNFT_BUFSIZE);
+	h->seq = (uint32_t)time(NULL);
+	h->nf = open_nl(NETLINK_NETFILTER);
+	err = h->nf ? 0 : -errno;
+	if (!err) {
+		h->rt = open_nl(NETLINK_ROUTE);
+		err = h->rt ? 0 : -errno;
+	}
+	if (!err && !h->buf)
+		err = -ENOMEM;
+	if (err) {
+		pfnft_close(h);
+		return err;
+	}
+	*hp = h;
+	return 0;
+}
+
+void pfnft_close(struct pfnft *h)
+{
+	if (!h)
+		return;
+	if (h->nf)
+		mnl_socket_close(h->nf);
+	if (h->rt)
+		mnl_socket_close(h->rt);
+	free(h->buf);
+	free(h);
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	struct pfnft *h = data;
+	const struct nlattr *a;
+	unsigned int off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (e->error == 0)
+		return MNL_CB_STOP;
+	off = (nlh->nlmsg_flags & NLM_F_CAPPED) ? sizeof(*e) :
+	      sizeof(*e) - sizeof(e->msg) + e->msg.nlmsg_len;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		mnl_attr_for_each(a, nlh, off) {
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(h->err, sizeof(h->err), "%s", mnl_attr_get_str(a));
+		}
+	}
+	errno = -e->error;
+	return MNL_CB_ERROR;
+}
+
+struct talk_cb {
+	mnl_cb_t cb;
+	void *data;
+};
+
+int pfnft_talk(struct pfnft *h, struct mnl_socket *s, struct nlmsghdr *nlh,
+	       mnl_cb_t cb, void *data)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	uint32_t seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(s);
+	ssize_t n;
+	int ret;
+
+	h->err[0] = '\0';
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(s, h->buf, PFNFT_BUFSIZE);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		/* error_cb gets h, the others data. */
+		{
+			char *p = h->buf;
+			size_t left = (size_t)n;
+			const struct nlmsghdr *m;
+
+			ret = MNL_CB_OK;
+			for (m = (const struct nlmsghdr *)p; mnl_nlmsg_ok(m, (int)left);
+			     m = mnl_nlmsg_next(m, (int *)&left)) {
+				if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
+					continue;
+				if (m->nlmsg_type == NLMSG_ERROR)
+					ret = ctl[NLMSG_ERROR](m, h);
+				else if (m->nlmsg_type == NLMSG_DONE)
+					ret = MNL_CB_STOP;
+				else if (m->nlmsg_type >= NLMSG_MIN_TYPE && cb)
+					ret = cb(m, data);
+				if (ret <= MNL_CB_STOP)
+					break;
+			}
+		}
+		if (ret == MNL_CB_ERROR)
+			return -errno;
+		if (ret == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* sysctls */
+
+static int sysctl_path(char *path, size_t len, const char *ifname, const char *key)
+{
+	if (strchr(ifname, '/') || !strcmp(ifname, ".") || !strcmp(ifname, ".."))
+		return -EINVAL;
+	snprintf(path, len, "/proc/sys/net/ipv4/conf/%s/%s", ifname, key);
+	return 0;
+}
+
+int pfnft_sysctl_get(const char *ifname, const char *key, int *v)
+{
+	char path[256], buf[32];
+	ssize_t n;
+	int fd;
+
+	if (sysctl_path(path, sizeof(path), ifname, key))
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*v = atoi(buf);
+	return 0;
+}
+
+int pfnft_sysctl_set(const char *ifname, const char *key, int v)
+{
+	char path[256], buf[32];
+	int fd, n, err = 0;
+
+	if (sysctl_path(path, sizeof(path), ifname, key))
+		return -EINVAL;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", v);
+	if (write(fd, buf, (size_t)n) != n)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+uint32_t pfnft_min_pmtu(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open("/proc/sys/net/ipv4/route/min_pmtu", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 552;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 552;
+	buf[n] = '\0';
+	return (uint32_t)strtoul(buf, NULL, 10);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules and routes */
+
+/* Dumped messages, kept whole so that they can be sent back as deletes. */
+struct msgs {
+	char **v;
+	size_t n;
+	uint32_t table;		/* routes: only this table (0 = all) */
+	bool ours;		/* keep ours (true) or others' (false) */
+	bool any;		/* keep regardless of protocol */
+};
+
+static void msgs_free(struct msgs *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i]);
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+static int keep(struct msgs *m, const struct nlmsghdr *nlh)
+{
+	char **v = realloc(m->v, (m->n + 1) * sizeof(*v));
+
+	if (!v)
+		return MNL_CB_ERROR;
+	m->v = v;
+	m->v[m->n] = malloc(nlh->nlmsg_len);
+	if (!m->v[m->n])
+		return MNL_CB_ERROR;
+	memcpy(m->v[m->n++], nlh, nlh->nlmsg_len);
+	return MNL_CB_OK;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct msgs *m = data;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	uint8_t proto = 0;
+
+	if (frh->family != AF_INET)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*frh))
+		if (mnl_attr_get_type(a) == FRA_PROTOCOL)
+			proto = mnl_attr_get_u8(a);
+	if ((proto == PFNFT_RTPROT) == m->ours)
+		return keep(m, nlh);
+	return MNL_CB_OK;
+}
+
+static uint32_t route_table(const struct nlmsghdr *nlh)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	uint32_t table = rtm->rtm_table;
+
+	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(a) == RTA_TABLE)
+			table = mnl_attr_get_u32(a);
+	return table;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct msgs *m = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (rtm->rtm_family != AF_INET)
+		return MNL_CB_OK;
+	if (m->table && route_table(nlh) != m->table)
+		return MNL_CB_OK;
+	if (m->any || (rtm->rtm_protocol == PFNFT_RTPROT) == m->ours)
+		return keep(m, nlh);
+	return MNL_CB_OK;
+}
+
+static int dump(struct pfnft *h, uint16_t type, struct msgs *m)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
+	int err;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = h->seq++;
+	if (type == RTM_GETRULE) {
+		struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+		frh->family = AF_INET;
+	} else {
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+		rtm->rtm_family = AF_INET;
+	}
+	err = pfnft_talk(h, h->rt, nlh, type == RTM_GETRULE ? rule_cb : route_cb, m);
+	if (err)
+		msgs_free(m);
+	return err;
+}
+
+/* Send each dumped message back as type (a delete). */
+static int delete_all(struct pfnft *h, struct msgs *m, uint16_t type)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)m->v[i];
+		int e;
+
+		nlh->nlmsg_type = type;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		nlh->nlmsg_seq = h->seq++;
+		nlh->nlmsg_pid = 0;
+		e = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+		if (e && e != -ENOENT && e != -ESRCH && !err)
+			err = e;
+	}
+	return err;
+}
+
+int pfnft_routing_remove(struct pfnft *h, uint32_t table, bool *found)
+{
+	struct msgs rules = { .ours = true }, routes = { .ours = true, .table = table };
+	int err, err2;
+
+	*found = false;
+	err = dump(h, RTM_GETRULE, &rules);
+	if (err)
+		return pfnft_fail(h, err, "cannot list the ip rules");
+	err = dump(h, RTM_GETROUTE, &routes);
+	if (err) {
+		msgs_free(&rules);
+		return pfnft_fail(h, err, "cannot list the routes");
+	}
+	*found = rules.n || routes.n;
+	/* Rules first: no moment where a rule points at an empty table matters. */
+	err = delete_all(h, &rules, RTM_DELRULE);
+	err2 = delete_all(h, &routes, RTM_DELROUTE);
+	msgs_free(&rules);
+	msgs_free(&routes);
+	if (err || err2)
+		return pfnft_fail(h, err ? err : err2, "cannot remove the ip rules and routes of pmtufix");
+	return 0;
+}
+
+int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
+{
+	struct msgs routes = { .ours = false, .table = table };
+	int err, n;
+
+	err = dump(h, RTM_GETROUTE, &routes);
+	if (err)
+		return pfnft_fail(h, err, "cannot list the routes");
+	n = (int)routes.n;
+	msgs_free(&routes);
+	return n;
+}
+
+bool pfnft_routing_present(struct pfnft *h, const struct pfnft_conf *conf)
+{
+	struct msgs rules = { .ours = true }, routes = { .ours = true, .table = conf->table };
+	bool ok;
+
+	if (dump(h, RTM_GETRULE, &rules))
+		return false;
+	if (dump(h, RTM_GETROUTE, &routes)) {
+		msgs_free(&rules);
+		return false;
+	}
+	ok = rules.n == conf->n_uplinks + 2 && routes.n == 1;
+	msgs_free(&rules);
+	msgs_free(&routes);
+	return ok;
+}
+
+static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
+	struct fib_rule_hdr *frh;
+
+	nlh->nlmsg_type = RTM_NEWRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = h->seq++;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = AF_INET;
+	frh->action = action;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, PFNFT_RTPROT);
+	return nlh;
+}
+
+static int add_rules_and_route(struct pfnft *h, const struct pfnft_conf *c)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	unsigned int ifindex[PFNFT_MAX_UPLINKS];
+	int err;
+
+	for (unsigned int i = 0; i < c->n_uplinks; i++) {
+		ifindex[i] = if_nametoindex(c->uplinks[i]);
+		if (!ifindex[i])
+			return pfnft_fail(h, -ENODEV, "uplink %s does not exist", c->uplinks[i]);
+	}
+
+	/* The route first: the rules then never point at an empty table. */
+	nlh = mnl_nlmsg_put_header(h->buf);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = h->seq++;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_table = c->table < 256 ? (uint8_t)c->table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = PFNFT_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, c->table);
+	if (c->n_uplinks == 1) {
+		mnl_attr_put_u32(nlh, RTA_OIF, ifindex[0]);
+	} else {
+		struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+
+		for (unsigned int i = 0; i < c->n_uplinks; i++) {
+			struct rtnexthop *nh = mnl_nlmsg_get_payload_tail(nlh);
+
+			memset(nh, 0, sizeof(*nh));
+			nh->rtnh_len = sizeof(*nh);
+			nh->rtnh_ifindex = (int)ifindex[i];
+			nlh->nlmsg_len += MNL_ALIGN(sizeof(*nh));
+		}
+		mnl_attr_nest_end(nlh, mp);
+	}
+	err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	if (err)
+		return pfnft_fail(h, err, "cannot add the route of table %u out the uplinks", c->table);
+
+	nlh = rule_msg(h, FR_ACT_NOP, c->pref + 2);
+	err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	if (!err) {
+		nlh = rule_msg(h, FR_ACT_TO_TBL, c->pref + 1);
+		((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->table =
+			c->table < 256 ? (uint8_t)c->table : RT_TABLE_UNSPEC;
+		mnl_attr_put_u32(nlh, FRA_TABLE, c->table);
+		mnl_attr_put_u32(nlh, FRA_FWMARK, c->mark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, c->mask);
+		err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	}
+	for (unsigned int i = 0; !err && i < c->n_uplinks; i++) {
+		nlh = rule_msg(h, FR_ACT_GOTO, c->pref);
+		mnl_attr_put_u32(nlh, FRA_GOTO, c->pref + 2);
+		mnl_attr_put_u32(nlh, FRA_FWMARK, c->mark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, c->mask);
+		mnl_attr_put_strz(nlh, FRA_IIFNAME, c->uplinks[i]);
+		err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	}
+	if (err)
+		return pfnft_fail(h, err, "cannot add the ip rules (pref %u..%u)", c->pref, c->pref + 2);
+	return 0;
+}
+
+int pfnft_routing_install(struct pfnft *h, const struct pfnft_conf *c)
+{
+	bool found;
+	int n, err;
+
+	n = pfnft_routing_foreign(h, c->table);
+	if (n < 0)
+		return n;
+	if (n > 0)
+		return pfnft_fail(h, -EBUSY, "route table %u has %d route%s that pmtufix did not add "
+				  "(choose another with 'set table N')", c->table, n, n == 1 ? "" : "s");
+	err = pfnft_routing_remove(h, 0, &found);
+	if (!err)
+		err = add_rules_and_route(h, c);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Uplinks */
+
+struct uplinks {
+	unsigned int ifindex[PFNFT_MAX_UPLINKS];
+	unsigned int n;
+};
+
+static void add_ifindex(struct uplinks *u, unsigned int ifindex)
+{
+	for (unsigned int i = 0; i < u->n; i++)
+		if (u->ifindex[i] == ifindex)
+			return;
+	if (u->n < PFNFT_MAX_UPLINKS && ifindex)
+		u->ifindex[u->n++] = ifindex;
+}
+
+static int gw_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct uplinks *u = data;
+	const struct nlattr *a, *mp = NULL;
+	unsigned int oif = 0;
+	bool gw = false;
+
+	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST ||
+	    route_table(nlh) != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(a)) {
+		case RTA_GATEWAY:
+			gw = true;
+			break;
+		case RTA_OIF:
+			oif = mnl_attr_get_u32(a);
+			break;
+		case RTA_MULTIPATH:
+			mp = a;
+			break;
+		}
+	}
+	if (gw)
+		add_ifindex(u, oif);
+	if (mp) {
+		const char *p = mnl_attr_get_payload(mp);
+		size_t left = mnl_attr_get_payload_len(mp);
+
+		while (left >= sizeof(struct rtnexthop)) {
+			const struct rtnexthop *nh = (const void *)p;
+
+			if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
+				break;
+			if (nh->rtnh_len > sizeof(*nh))	/* has RTA_GATEWAY */
+				add_ifindex(u, (unsigned int)nh->rtnh_ifindex);
+			p += RTNH_ALIGN(nh->rtnh_len);
+			left = left > (size_t)RTNH_ALIGN(nh->rtnh_len) ?
+			       left - (size_t)RTNH_ALIGN(nh->rtnh_len) : 0;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int pfnft_find_uplinks(struct pfnft *h, struct pfnft_conf *c)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
+	struct uplinks u = { .n = 0 };
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = h->seq++;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	err = pfnft_talk(h, h->rt, nlh, gw_route_cb, &u);
+	if (err)
+		return pfnft_fail(h, err, "cannot list the routes");
+	c->n_uplinks = 0;
+	for (unsigned int i = 0; i < u.n; i++)
+		if (if_indextoname(u.ifindex[i], c->uplinks[c->n_uplinks]))
+			c->n_uplinks++;
+	qsort(c->uplinks, c->n_uplinks, IF_NAMESIZE, name_cmp);
+	if (!c->n_uplinks)
+		return pfnft_fail(h, -ENODEV, "no IPv4 route with a gateway: name the uplinks "
+				  "with 'set uplinks IFACE[,IFACE...]'");
+	return 0;
+}
