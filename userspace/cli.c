@@ -12,14 +12,15 @@
 
 #include "pmtufix.h"
 #include "cli.h"
+#include "nftbe.h"
 #include "parse.h"
 #include "print.h"
 #include "version.h"
 
 const char pf_usage_main[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | help }\n"
-	"       OPTIONS := { -j | -p | -n NETNS | -V | -h }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | help }\n"
+	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"\n"
 	"  show               settings and counters (the default command)\n"
 	"  set SETTING ...    change rescue, log or floor\n"
@@ -28,19 +29,23 @@ const char pf_usage_main[] =
 	"  monitor            print rescue and rejection events as they happen\n"
 	"  save               print settings and MSS rules as 'apply' reads them\n"
 	"  apply { FILE | - } make settings and MSS rules those of FILE\n"
+	"  down               remove what the nft backend installed\n"
 	"  COMMAND help       arguments of COMMAND\n"
 	"\n"
 	"  -j, --json         JSON output\n"
 	"  -p, --pretty       indented JSON output (implies -j)\n"
 	"  -n, --netns NETNS  act in network namespace NETNS (/run/netns/NETNS)\n"
+	"  -b, --backend { module | nft }\n"
+	"                     use the kernel module, or the nftables table that stands\n"
+	"                     in for it; default: the module when it is loaded, else nft\n"
 	"  -V, --version      print the version\n"
 	"  -h, --help         print this help\n";
 
 /* After a usage error: the grammar, without the explanations. */
 static const char usage_short[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | help }\n"
-	"       OPTIONS := { -j | -p | -n NETNS | -V | -h }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | help }\n"
+	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"Run 'pmtufix help' for more.\n";
 
 void pf_error(struct pf_ctx *c, const char *fmt, ...)
@@ -112,6 +117,8 @@ int pf_connect(struct pf_ctx *c)
 		return PF_EXIT_OK;
 	if (c->netns && enter_netns(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_open(c);
 	err = pf_nl_open(&c->nl);
 	if (err) {
 		pf_error(c, "cannot open a generic netlink socket: %s", strerror(-err));
@@ -119,12 +126,20 @@ int pf_connect(struct pf_ctx *c)
 	}
 	c->connected = true;
 	err = pf_nl_resolve(&c->nl);
+	if (err == -ENOENT && c->backend == PF_BACKEND_AUTO) {
+		pf_nl_close(&c->nl);
+		c->connected = false;
+		c->backend = PF_BACKEND_NFT;
+		return pf_nft_open(c);
+	}
 	if (err == -ENOENT) {
-		pf_error(c, "the pmtufix kernel module is not loaded (try: modprobe pmtufix)");
+		pf_error(c, "the pmtufix kernel module is not loaded (try: modprobe pmtufix, "
+			 "or --backend nft)");
 		return PF_EXIT_FAIL;
 	}
 	if (err)
 		return pf_fail(c, "cannot look up the pmtufix netlink family", err);
+	c->backend = PF_BACKEND_MODULE;
 	return PF_EXIT_OK;
 }
 
@@ -171,6 +186,7 @@ static const struct {
 	{ "monitor",	pf_cmd_monitor },
 	{ "save",	pf_cmd_save },
 	{ "apply",	pf_cmd_apply },
+	{ "down",	pf_cmd_down },
 	{ "help",	cmd_help },
 };
 
@@ -190,6 +206,7 @@ static const struct option options[] = {
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "pretty",	no_argument,		NULL, 'p' },
 	{ "netns",	required_argument,	NULL, 'n' },
+	{ "backend",	required_argument,	NULL, 'b' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -203,7 +220,7 @@ int pf_main(int argc, char **argv, FILE *out, FILE *err)
 	pf_print_init(out, false, false);
 	optind = 0;	/* glibc: start afresh, so host tests can call us again */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:jpn:Vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jpn:b:Vh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
@@ -215,6 +232,15 @@ int pf_main(int argc, char **argv, FILE *out, FILE *err)
 			if (!*optarg)
 				return pf_usage_error(&c, usage_short, "empty network namespace name");
 			c.netns = optarg;
+			break;
+		case 'b':
+			if (pf_matches(optarg, "module"))
+				c.backend = PF_BACKEND_MODULE;
+			else if (pf_matches(optarg, "nft"))
+				c.backend = PF_BACKEND_NFT;
+			else
+				return pf_usage_error(&c, usage_short,
+						      "backend must be module or nft, not '%s'", optarg);
 			break;
 		case 'V':
 			fprintf(out, "pmtufix %s\n", PMTUFIX_VERSION);
@@ -234,7 +260,9 @@ int pf_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	pf_print_init(out, c.json, c.pretty);
 	ret = dispatch(&c, argc - optind, argv + optind);
-	if (c.connected)
+	if (c.connected && c.backend == PF_BACKEND_NFT)
+		pf_nft_close(&c);
+	else if (c.connected)
 		pf_nl_close(&c.nl);
 	if ((fflush(out) || ferror(out)) && ret == PF_EXIT_OK) {
 		pf_error(&c, "write error: %s", strerror(errno));

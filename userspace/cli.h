@@ -13,12 +13,22 @@
 #define PF_EXIT_FAIL	1	/* the kernel or the system said no */
 #define PF_EXIT_USAGE	2	/* the command line or a file is wrong */
 
+enum pf_backend {
+	PF_BACKEND_AUTO,	/* the module when its family exists, else nft */
+	PF_BACKEND_MODULE,
+	PF_BACKEND_NFT,
+};
+
+struct pfnft;
+
 struct pf_ctx {
 	bool json;
 	bool pretty;
 	const char *netns;
 	bool connected;
+	enum pf_backend backend;	/* after pf_connect(): MODULE or NFT */
 	struct pf_nl nl;
+	struct pfnft *nft;
 	FILE *err;
 };
 
@@ -37,7 +47,10 @@ int pf_help(const char *usage);
 
 bool pf_is_help(int argc, char **argv);
 
-/* Enter the namespace, open the socket, find the family. 0 or PF_EXIT_FAIL. */
+/*
+ * Enter the namespace, pick the backend: open the socket and find the family,
+ * or open the nft backend. 0 or PF_EXIT_FAIL.
+ */
 int pf_connect(struct pf_ctx *c);
 
 /* pf_nl_talk() that also shows a kernel warning sent with a success. */
@@ -54,6 +67,7 @@ extern const char pf_usage_apply[];
 extern const char pf_usage_stats[];
 extern const char pf_usage_mss[];
 extern const char pf_usage_monitor[];
+extern const char pf_usage_down[];
 
 int pf_cmd_show(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_set(struct pf_ctx *c, int argc, char **argv);
@@ -62,5 +76,6 @@ int pf_cmd_apply(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_stats(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_down(struct pf_ctx *c, int argc, char **argv);
 
 #endif /* PMTUFIX_CLI_H */

@@ -47,6 +47,45 @@ static int add_rule(struct pf_desired *d, const struct pf_mss_rule *r, unsigned 
 	return 0;
 }
 
+/* One setting of the nft backend: taken once, the line remembered. */
+#define MERGE_ONCE(field, word)								\
+	do {										\
+		if (!req->has_##field)							\
+			break;								\
+		if (d->cfg.has_##field) {						\
+			problem(errf, name, line, "'" word "' was already set at line %u",	\
+				d->field##_line);					\
+			bad++;								\
+			break;								\
+		}									\
+		d->field##_line = line;							\
+		d->cfg.has_##field = true;						\
+	} while (0)
+
+static int merge_nft(struct pf_desired *d, const struct pf_config_req *req,
+		     const char *name, unsigned int line, FILE *errf)
+{
+	int bad = 0;
+
+	MERGE_ONCE(mark, "mark");
+	if (d->mark_line == line) {
+		d->cfg.mark = req->mark;
+		d->cfg.mask = req->mask;
+	}
+	MERGE_ONCE(table, "table");
+	if (d->table_line == line)
+		d->cfg.table = req->table;
+	MERGE_ONCE(pref, "pref");
+	if (d->pref_line == line)
+		d->cfg.pref = req->pref;
+	MERGE_ONCE(uplinks, "uplinks");
+	if (d->uplinks_line == line) {
+		d->cfg.n_uplinks = req->n_uplinks;
+		memcpy(d->cfg.uplinks, req->uplinks, sizeof(req->uplinks));
+	}
+	return bad;
+}
+
 /* Merge one `set` line; a setting may appear once in the whole file. */
 static int merge_set(struct pf_desired *d, const struct pf_config_req *req,
 		     const char *name, unsigned int line, FILE *errf)
@@ -83,6 +122,7 @@ static int merge_set(struct pf_desired *d, const struct pf_config_req *req,
 			d->floor_line = line;
 		}
 	}
+	bad += merge_nft(d, req, name, line, errf);
 	return bad;
 }
 
@@ -200,6 +240,14 @@ void pf_conf_write(FILE *out, const struct pf_config *cfg,
 				fprintf(out, " floor %u", cfg->floor);
 			else
 				fputs(" floor auto", out);
+		}
+		if (cfg->has_nft) {
+			fprintf(out, " mark 0x%x/0x%x table %u pref %u uplinks ", cfg->mark, cfg->mask,
+				cfg->table, cfg->pref);
+			if (!cfg->n_uplinks)
+				fputs("auto", out);
+			for (unsigned int i = 0; i < cfg->n_uplinks; i++)
+				fprintf(out, "%s%s", i ? "," : "", cfg->uplinks[i]);
 		}
 		fputc('\n', out);
 	}

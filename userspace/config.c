@@ -8,18 +8,23 @@
 #include "pmtufix.h"
 #include "config.h"
 #include "mss.h"
+#include "nftbe.h"
 #include "print.h"
 #include "stats.h"
 
 const char pf_usage_show[] =
 	"Usage: pmtufix show\n"
-	"Prints the settings and, when the module counts them, the counters.\n";
+	"Prints the backend, the settings and, when they are counted, the counters.\n";
 
 const char pf_usage_set[] =
 	"Usage: pmtufix set SETTING [ SETTING ... ]\n"
 	"where  SETTING := { rescue { on | off } | log { none | rescue | all } |\n"
-	"                    floor { auto | MTU } }\n"
-	"       MTU := 68..65535; auto follows net.ipv4.route.min_pmtu\n";
+	"                    floor { auto | MTU } |\n"
+	"                    mark MARK[/MASK] | table TABLE | pref PREF |\n"
+	"                    uplinks { auto | IFACE[,IFACE...] } }\n"
+	"       MTU := 68..65535; auto follows net.ipv4.route.min_pmtu\n"
+	"       mark, table, pref, uplinks: nft backend only (defaults 0x2000/0x2000,\n"
+	"       500, 500, auto = interfaces of the IPv4 routes with a gateway)\n";
 
 const char pf_usage_save[] =
 	"Usage: pmtufix save\n"
@@ -30,6 +35,7 @@ const char pf_usage_apply[] =
 	"FILE (- = standard input) has lines as 'save' prints them, '#' comments\n"
 	"and blank lines:\n"
 	"    set [ rescue { on | off } ] [ log { none | rescue | all } ] [ floor { auto | MTU } ]\n"
+	"        [ mark MARK[/MASK] ] [ table TABLE ] [ pref PREF ] [ uplinks LIST ]\n"
 	"    mss add PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
 	"The whole file is checked before anything changes. Its MSS rules replace\n"
 	"all current ones; settings it does not name stay as they are.\n";
@@ -131,6 +137,8 @@ int pf_cmd_show(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_show, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_show(c);
 	err = pf_config_get(c, &cfg);
 	if (err)
 		return pf_fail(c, "cannot read the settings", err);
@@ -141,6 +149,7 @@ int pf_cmd_show(struct pf_ctx *c, int argc, char **argv)
 		have_stats = !err;
 	}
 	pf_open_object(NULL);
+	pf_print_string(PF_ANY, "backend", "backend: %s\n", "module");
 	pf_config_print(&cfg);
 	if (have_stats) {
 		pf_print_text("stats:\n");
@@ -164,6 +173,11 @@ int pf_cmd_set(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_set, "set: %s", msg);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_set(c, &req);
+	if (pf_req_has_nft(&req))
+		return pf_usage_error(c, pf_usage_set, "set: mark, table, pref and uplinks are "
+				      "settings of the nft backend (--backend nft)");
 	err = pf_config_set(c, &req);
 	if (err)
 		return pf_fail(c, "set", err);
@@ -183,6 +197,8 @@ int pf_cmd_save(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_save, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_save(c);
 	err = pf_config_get(c, &cfg);
 	if (err)
 		return pf_fail(c, "cannot read the settings", err);
@@ -253,6 +269,13 @@ static int apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_apply(c, d, name);
+	if (pf_req_has_nft(want)) {
+		pf_error(c, "%s: mark, table, pref and uplinks are settings of the nft backend; "
+			 "nothing was changed", name);
+		return PF_EXIT_USAGE;
+	}
 
 	/* Read everything first: what to restore, and whether MSS works. */
 	err = pf_config_get(c, &old_cfg);

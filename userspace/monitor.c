@@ -170,6 +170,11 @@ int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_monitor, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT) {
+		pf_error(c, "monitor needs the module backend; with nft, 'set log rescue' logs "
+			 "each rescue and 'pmtufix stats' counts them");
+		return PF_EXIT_FAIL;
+	}
 	if (!c->nl.events_group) {
 		pf_error(c, "this pmtufix module has no '%s' multicast group", PMTUFIX_MCGRP_EVENTS);
 		return PF_EXIT_FAIL;

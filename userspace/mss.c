@@ -9,6 +9,7 @@
 #include "pmtufix.h"
 #include "conffile.h"
 #include "mss.h"
+#include "nftbe.h"
 #include "print.h"
 
 const char pf_usage_mss[] =
@@ -194,6 +195,8 @@ static int mss_show(struct pf_ctx *c)
 
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_mss(c, "show", NULL, NULL);
 	err = pf_mss_list(c, &rules, &n);
 	if (err)
 		return pf_mss_fail(c, "cannot list the MSS rules", err);
@@ -223,6 +226,8 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 			return pf_usage_error(c, pf_usage_mss, "mss add: %s", err_msg);
 		if (pf_connect(c))
 			return PF_EXIT_FAIL;
+		if (c->backend == PF_BACKEND_NFT)
+			return pf_nft_mss(c, "add", &r, NULL);
 		pf_mss_rule_format(&r, rule, sizeof(rule));
 		snprintf(what, sizeof(what), "mss add %s", rule);
 		err = pf_mss_add(c, &r);
@@ -242,6 +247,8 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 			return pf_usage_error(c, pf_usage_mss, "mss del: %s", err_msg);
 		if (pf_connect(c))
 			return PF_EXIT_FAIL;
+		if (c->backend == PF_BACKEND_NFT)
+			return pf_nft_mss(c, "del", NULL, &p);
 		pf_format_prefix(&p, pfx, sizeof(pfx));
 		snprintf(what, sizeof(what), "mss del %s", pfx);
 		err = mss_del(c, &p);
@@ -258,6 +265,8 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 			return pf_usage_error(c, pf_usage_mss, "unexpected '%s'", argv[1]);
 		if (pf_connect(c))
 			return PF_EXIT_FAIL;
+		if (c->backend == PF_BACKEND_NFT)
+			return pf_nft_mss(c, "flush", NULL, NULL);
 		err = pf_mss_flush(c);
 		if (err)
 			return pf_mss_fail(c, "mss flush", err);

@@ -200,6 +200,89 @@ void pf_mss_sort(struct pf_mss_rule *rules, size_t n)
 		qsort(rules, n, sizeof(*rules), rule_qsort_cmp);
 }
 
+bool pf_req_has_nft(const struct pf_config_req *req)
+{
+	return req->has_mark || req->has_table || req->has_pref || req->has_uplinks;
+}
+
+static int parse_word32(const char *p, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!*p || *p == '-' || *p == '+' || *p == ' ')
+		return -1;
+	errno = 0;
+	x = strtoull(p, &end, 0);
+	if (errno || *end || x == 0 || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/* 0x2000 or 0x2000/0xf000 (hexadecimal with 0x, else decimal); mask = mark if absent. */
+static int parse_mark(const char *s, uint32_t *mark, uint32_t *mask)
+{
+	char buf[32], *slash;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (parse_word32(buf, mark))
+		return -1;
+	*mask = *mark;
+	if (slash && parse_word32(slash, mask))
+		return -1;
+	return (*mark & ~*mask) ? -1 : 0;
+}
+
+/* auto, or IFACE[,IFACE...] */
+static int parse_uplinks(const char *s, struct pf_config_req *req, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	req->n_uplinks = 0;
+	if (pf_matches(s, "auto"))
+		return 0;
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len == 0 || len >= PF_IFNAMSIZ || memchr(p, '/', len) ||
+		    (len <= 2 && !strncmp(p, "..", len))) {
+			snprintf(err, errlen, "uplinks: '%.*s' is not an interface name",
+				 (int)(len > 40 ? 40 : len), p);
+			return -1;
+		}
+		if (req->n_uplinks == PF_MAX_UPLINKS) {
+			snprintf(err, errlen, "uplinks: at most %d", PF_MAX_UPLINKS);
+			return -1;
+		}
+		for (unsigned int i = 0; i < req->n_uplinks; i++) {
+			if (strlen(req->uplinks[i]) == len && !strncmp(req->uplinks[i], p, len)) {
+				snprintf(err, errlen, "uplinks: %s given twice", req->uplinks[i]);
+				return -1;
+			}
+		}
+		memcpy(req->uplinks[req->n_uplinks], p, len);
+		req->uplinks[req->n_uplinks][len] = '\0';
+		req->n_uplinks++;
+		p = comma ? comma + 1 : NULL;
+		if (comma && !*p) {
+			snprintf(err, errlen, "uplinks: a name is missing after ','");
+			return -1;
+		}
+	}
+	if (!req->n_uplinks) {
+		snprintf(err, errlen, "uplinks must be auto or IFACE[,IFACE...]");
+		return -1;
+	}
+	return 0;
+}
+
 int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
 		 char *err, size_t errlen)
 {
@@ -218,6 +301,14 @@ int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
 			seen = &req->has_log;
 		else if (pf_matches(key, "floor"))
 			seen = &req->has_floor;
+		else if (pf_matches(key, "mark"))
+			seen = &req->has_mark;
+		else if (pf_matches(key, "table"))
+			seen = &req->has_table;
+		else if (pf_matches(key, "pref"))
+			seen = &req->has_pref;
+		else if (pf_matches(key, "uplinks"))
+			seen = &req->has_uplinks;
 		else {
 			snprintf(err, errlen, "unknown setting '%s' (expected rescue, log or floor)", key);
 			return -1;
@@ -241,11 +332,26 @@ int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
 			if (lvl < 0)
 				goto bad_value;
 			req->log = (uint8_t)lvl;
-		} else {
+		} else if (seen == &req->has_floor) {
 			if (pf_matches(val, "auto"))
 				req->floor = 0;
 			else if (pf_parse_u32(val, PF_FLOOR_MIN, PF_FLOOR_MAX, &req->floor))
 				goto bad_value;
+		} else if (seen == &req->has_mark) {
+			if (parse_mark(val, &req->mark, &req->mask))
+				goto bad_value;
+		} else if (seen == &req->has_table) {
+			if (pf_parse_u32(val, 1, UINT32_MAX, &req->table) ||
+			    (req->table >= 253 && req->table <= 255))
+				goto bad_value;
+		} else if (seen == &req->has_pref) {
+			if (pf_parse_u32(val, 1, 32763, &req->pref))
+				goto bad_value;
+		} else {
+			if (!val)
+				goto bad_value;
+			if (parse_uplinks(val, req, err, errlen))
+				return -1;
 		}
 		continue;
 
@@ -254,9 +360,19 @@ bad_value:
 			snprintf(err, errlen, "rescue must be on or off");
 		else if (seen == &req->has_log)
 			snprintf(err, errlen, "log must be none, rescue or all");
-		else
+		else if (seen == &req->has_floor)
 			snprintf(err, errlen, "floor must be auto or an MTU %u..%u",
 				 PF_FLOOR_MIN, PF_FLOOR_MAX);
+		else if (seen == &req->has_mark)
+			snprintf(err, errlen, "mark must be MARK[/MASK], non-zero, the mark inside "
+				 "the mask (e.g. 0x2000/0x2000)");
+		else if (seen == &req->has_table)
+			snprintf(err, errlen, "table must be a route table 1..4294967295 other "
+				 "than 253, 254 and 255");
+		else if (seen == &req->has_pref)
+			snprintf(err, errlen, "pref must be 1..32763 (before 'lookup main')");
+		else
+			snprintf(err, errlen, "uplinks must be auto or IFACE[,IFACE...]");
 		if (val) {
 			size_t n = strlen(err);
 

@@ -52,13 +52,25 @@ void pf_format_prefix(const struct pf_prefix *p, char *buf, size_t len);
 int pf_prefix_cmp(const struct pf_prefix *a, const struct pf_prefix *b);
 size_t pf_prefix_addrlen(const struct pf_prefix *p);
 
-/* What `set` asks for. */
+/* Uplinks the nft backend can name; an interface name is < 16 bytes. */
+#define PF_MAX_UPLINKS	32
+#define PF_IFNAMSIZ	16
+
+/* What `set` asks for. mark, table, pref and uplinks: nft backend only. */
 struct pf_config_req {
 	bool has_rescue, has_log, has_floor;
+	bool has_mark, has_table, has_pref, has_uplinks;
 	bool rescue;
 	uint8_t log;
 	uint32_t floor;		/* 0 = auto */
+	uint32_t mark, mask;
+	uint32_t table, pref;
+	unsigned int n_uplinks;	/* 0 = auto */
+	char uplinks[PF_MAX_UPLINKS][PF_IFNAMSIZ];
 };
+
+/* True when req names a setting only the nft backend has. */
+bool pf_req_has_nft(const struct pf_config_req *req);
 
 int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
 		 char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pmtufix.h"
+#include "nftbe.h"
 #include "parse.h"
 #include "print.h"
 #include "stats.h"
@@ -132,6 +133,8 @@ static int stats_show(struct pf_ctx *c)
 
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_stats(c, false);
 	err = pf_stats_get(c, &st);
 	if (err)
 		return pf_fail(c, "cannot read the counters", err);
@@ -148,6 +151,8 @@ static int stats_reset(struct pf_ctx *c)
 
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_stats(c, true);
 	nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_RESET_STATS, 0);
 	err = pf_request(c, nlh, NULL, NULL);
 	if (err)
