@@ -25,5 +25,6 @@ void test_json(void);
 void test_conffile(void);
 void test_decode(void);
 void test_cli(void);
+void test_nft(void);
 
 #endif /* PMTUFIX_TAP_H */

@@ -4,6 +4,7 @@
  * kernel in fake_kernel.c: golden text and JSON, errors, apply and restore.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,12 @@
 #include "pmtufix.h"
 #include "cli.h"
 #include "fake_kernel.h"
+#include "fake_nft.h"
 #include "tap.h"
 #include "version.h"
 
 static struct fake_kernel K;
+static struct fake_nft N;
 static char tmpdir[] = "/tmp/pmtufix-unit.XXXXXX";
 
 struct result {
@@ -43,6 +46,7 @@ static void run(const char *cmdline)
 	out = open_memstream(&R.out, &olen);
 	err = open_memstream(&R.err, &elen);
 	K.trace[0] = '\0';
+	N.trace[0] = '\0';
 	R.rc = pf_main(argc, argv, out, err);
 	fclose(out);
 	fclose(err);
@@ -53,6 +57,8 @@ static void reset(void)
 	fake_free(&K);
 	fake_init(&K);
 	fake_install(&K);
+	fake_nft_init(&N);
+	fake_nft_install(&N);
 }
 
 /* Files live in tmpdir, the working directory while the suite runs. */
@@ -133,12 +139,16 @@ static void not_loaded(void)
 {
 	reset();
 	K.loaded = false;
-	run("");
-	is_int(R.rc, 1, "module not loaded: exit 1");
-	is_str(R.err, "pmtufix: the pmtufix kernel module is not loaded (try: modprobe pmtufix)\n",
-	       "module not loaded: message");
-	run("mss show");
+	run("--backend module");
+	is_int(R.rc, 1, "module not loaded, --backend module: exit 1");
+	is_str(R.err, "pmtufix: the pmtufix kernel module is not loaded (try: modprobe pmtufix, "
+		      "or --backend nft)\n", "module not loaded: message");
+	run("-b module mss show");
 	is_int(R.rc, 1, "module not loaded: mss show exit 1");
+	is_str(N.trace, "", "--backend module never opens the nft backend");
+	run("");
+	ok(R.rc == 0 && !strncmp(R.out, "backend: nft\n", 13), "module not loaded: nft backend");
+	is_str(K.trace, "getfamily", "auto: the family was looked up first");
 	run("-n pmtufix-unit-no-such-netns show");
 	is_int(R.rc, 1, "missing netns: exit 1");
 	is_str(R.err, "pmtufix: cannot open network namespace 'pmtufix-unit-no-such-netns': "
@@ -146,6 +156,7 @@ static void not_loaded(void)
 }
 
 static const char show_text[] =
+	"backend: module\n"
 	"rescue: on\n"
 	"log: rescue\n"
 	"floor: auto (552)\n"
@@ -179,13 +190,14 @@ static void show(void)
 	is_str(R.out, show_text, "show: text");
 
 	run("-j show");
-	is_str(R.out, "{\"rescue\":true,\"log\":\"rescue\",\"floor\":0,\"floor_effective\":552,"
+	is_str(R.out, "{\"backend\":\"module\",\"rescue\":true,\"log\":\"rescue\",\"floor\":0,\"floor_effective\":552,"
 		      "\"module_version\":\"0.1.0\",\"stats\":{\"rescued\":3,\"not_needed\":0,"
 		      "\"malformed\":0,\"not_local\":0,\"no_flow\":12,\"seq_window\":0,"
 		      "\"wrong_iface\":0,\"below_floor\":0,\"disabled\":0,\"reason_9\":4}}\n",
 	       "show -j");
 	run("-p show");
 	is_str(R.out, "{\n"
+		      "  \"backend\": \"module\",\n"
 		      "  \"rescue\": true,\n"
 		      "  \"log\": \"rescue\",\n"
 		      "  \"floor\": 0,\n"
@@ -210,16 +222,17 @@ static void show(void)
 	K.log = PMTUFIX_LOG_NONE;
 	K.has_stats = false;
 	run("show");
-	is_str(R.out, "rescue: off\nlog: none\nfloor: 1280\nmodule: 0.1.0\n",
+	is_str(R.out, "backend: module\nrescue: off\nlog: none\nfloor: 1280\nmodule: 0.1.0\n",
 	       "show: explicit floor, no stats when the module has none");
 	is_str(K.trace, "getfamily get_config", "show: stats not asked when not listed");
 	run("-j show");
-	is_str(R.out, "{\"rescue\":false,\"log\":\"none\",\"floor\":1280,\"floor_effective\":1280,"
+	is_str(R.out, "{\"backend\":\"module\",\"rescue\":false,\"log\":\"none\",\"floor\":1280,\"floor_effective\":1280,"
 		      "\"module_version\":\"0.1.0\"}\n", "show -j: without stats");
 
 	K.list_ops = false;
 	run("show");
-	ok(R.rc == 0 && !strcmp(R.out, "rescue: off\nlog: none\nfloor: 1280\nmodule: 0.1.0\n"),
+	ok(R.rc == 0 && !strcmp(R.out, "backend: module\nrescue: off\nlog: none\nfloor: 1280\n"
+				       "module: 0.1.0\n"),
 	   "show: ops not listed, GET_STATS refused: no stats, no error");
 	is_str(K.trace, "getfamily get_config unsupported", "show: tried stats once");
 }
@@ -481,6 +494,154 @@ static void monitor(void)
 	       "monitor -j: one JSON object per line");
 }
 
+static const char nft_show_text[] =
+	"backend: nft\n"
+	"rescue: on\n"
+	"log: none\n"
+	"floor: auto (552)\n"
+	"mark: 0x2000/0x2000\n"
+	"table: 500\n"
+	"pref: 500\n"
+	"uplinks: eth1\n"
+	"stats:\n"
+	"  rescued: 7\n"
+	"  not-needed: 1\n"
+	"  no-flow: 2\n"
+	"  below-floor: 3\n";
+
+/* The same commands on the nft backend (simulated: fake_nft.c). */
+static void nft_backend(void)
+{
+	const char *path;
+
+	reset();
+	run("--backend nft");
+	is_str(R.out, "backend: nft\ntable: none (nothing installed)\nrescue: off\nlog: none\n"
+		      "floor: auto (552)\nmark: 0x2000/0x2000\ntable: 500\npref: 500\nuplinks: auto\n",
+	       "nft show, nothing installed: the defaults, no stats");
+	is_str(K.trace, "", "--backend nft does not look for the module");
+	run("-b nft -j show");
+	is_str(R.out, "{\"backend\":\"nft\",\"installed\":false,\"rescue\":false,\"log\":\"none\","
+		      "\"floor\":0,\"floor_effective\":552,\"mark\":\"0x2000/0x2000\",\"table\":500,"
+		      "\"pref\":500,\"uplinks\":[]}\n", "nft show -j, nothing installed");
+	run("--backend bpf show");
+	ok(R.rc == 2 && strstr(R.err, "pmtufix: backend must be module or nft, not 'bpf'\n"),
+	   "--backend: only module or nft");
+
+	run("-b nft set rescue on");
+	ok(R.rc == 0 && !*R.err && N.conf.rescue && N.installed, "nft set rescue on");
+	is_str(N.trace, "open get set", "nft set: read, then one set");
+	is_str(N.conf.uplinks[0], "eth1", "nft set: uplinks found by the backend");
+	N.counters[PFNFT_C_RESCUED] = 7;
+	N.counters[PFNFT_C_NOT_NEEDED] = 1;
+	N.counters[PFNFT_C_NO_FLOW] = 2;
+	N.counters[PFNFT_C_BELOW_FLOOR] = 3;
+	run("-b nft show");
+	is_str(R.out, nft_show_text, "nft show: backend, settings, the table's counters");
+	run("-b nft -j show");
+	is_str(R.out, "{\"backend\":\"nft\",\"installed\":true,\"rescue\":true,\"log\":\"none\","
+		      "\"floor\":0,\"floor_effective\":552,\"mark\":\"0x2000/0x2000\",\"table\":500,"
+		      "\"pref\":500,\"uplinks\":[\"eth1\"],\"stats\":{\"rescued\":7,\"not_needed\":1,"
+		      "\"no_flow\":2,\"below_floor\":3}}\n", "nft show -j: field backend");
+	run("-b nft stats");
+	is_str(R.out, "rescued: 7\nnot-needed: 1\nno-flow: 2\nbelow-floor: 3\n",
+	       "nft stats: the reasons nft can tell apart");
+	run("-b nft stats reset");
+	ok(R.rc == 0 && !N.counters[PFNFT_C_RESCUED], "nft stats reset");
+	N.routing_ok = false;
+	run("-b nft show");
+	ok(R.rc == 0 && strstr(R.err, "warning: the ip rules or the route of table 500 are missing"),
+	   "nft show: says when the route went away");
+	N.routing_ok = true;
+
+	run("-b nft set mark 0x1000/0xf000 table 600 pref 700 uplinks eth2,eth1 floor 1280 log all");
+	ok(R.rc == 0 && N.conf.mark == 0x1000 && N.conf.mask == 0xf000 && N.conf.table == 600 &&
+	   N.conf.pref == 700 && N.conf.n_uplinks == 2 && !strcmp(N.conf.uplinks[0], "eth2") &&
+	   N.conf.floor == 1280 && N.conf.log == PMTUFIX_LOG_ALL && N.conf.rescue,
+	   "nft set: every setting, rescue left on");
+	run("-b nft set mark 0x10/0x1");
+	ok(R.rc == 2 && strstr(R.err, "mark must be MARK[/MASK]") && N.conf.mark == 0x1000,
+	   "nft set: a mark outside its mask is refused");
+	run("-b nft set uplinks eth1,");
+	ok(R.rc == 2 && strstr(R.err, "a name is missing"), "nft set: empty uplink name");
+	run("-b nft set table 254");
+	ok(R.rc == 2 && strstr(R.err, "table must be"), "nft set: table main is refused");
+	run("-b nft set pref 32766");
+	ok(R.rc == 2 && strstr(R.err, "pref must be 1..32763"), "nft set: pref after main");
+	run("-b nft set uplinks auto");
+	ok(R.rc == 0 && N.conf.n_uplinks == 1, "nft set uplinks auto: found again");
+	N.fail_set = -EBUSY;
+	N.msg = "route table 600 has 1 route that pmtufix did not add";
+	run("-b nft set rescue on");
+	is_str(R.err, "pmtufix: set: route table 600 has 1 route that pmtufix did not add "
+		      "(Device or resource busy)\n", "nft set: the backend's reason is shown");
+	N.fail_set = 0;
+	N.msg = NULL;
+
+	/* Settings of one backend asked of the other. */
+	run("set mark 0x2000");
+	ok(R.rc == 2 && strstr(R.err, "are settings of the nft backend (--backend nft)"),
+	   "module: nft settings are refused");
+	run("monitor");
+	is_int(R.rc, 0, "monitor on the module still works");
+	run("-b nft monitor");
+	ok(R.rc == 1 && strstr(R.err, "monitor needs the module backend"), "nft: no monitor");
+
+	/* MSS rules. */
+	run("-b nft mss add 10.10.20.0/24 1460");
+	is_int(R.rc, 0, "nft mss add");
+	run("-b nft mss add 10.10.0.0/16 1400 dir from");
+	ok(R.rc == 1 && strstr(R.err, "pmtufix: mss add 10.10.0.0/16 1400 dir from: the nft backend "
+				      "needs disjoint prefixes (File exists)"),
+	   "nft mss add: nested prefixes are refused");
+	run("-b nft mss add 2001:db8::/32 auto dir to");
+	run("-b nft mss");
+	is_str(R.out, "10.10.20.0/24 mss 1460 dir both\n2001:db8::/32 mss auto dir to\n",
+	       "nft mss show");
+	run("-b nft mss del 10.10.20.0/24");
+	ok(R.rc == 0 && N.nrules == 1, "nft mss del");
+	run("-b nft mss del 10.10.20.0/24");
+	ok(R.rc == 1 && !strcmp(R.err, "pmtufix: mss del: there is no rule for 10.10.20.0/24\n"),
+	   "nft mss del: no such rule");
+
+	run("-b nft save");
+	is_str(R.out, "set rescue on log all floor 1280 mark 0x1000/0xf000 table 600 pref 700 "
+		      "uplinks eth1\n"
+		      "mss add 2001:db8::/32 auto dir to\n", "nft save: every setting, in the grammar");
+	path = write_file("nft.conf", "set rescue off log none mark 0x2000 uplinks eth3\n"
+				      "mss add 10.1.0.0/16 1400\nmss add 10.2.0.0/16 auto dir to\n");
+	run("-b nft apply nft.conf");
+	ok(R.rc == 0 && !N.conf.rescue && N.conf.mark == 0x2000 && N.conf.mask == 0x2000 &&
+	   N.nrules == 2 && !strcmp(N.conf.uplinks[0], "eth3"), "nft apply");
+	is_str(N.trace, "open get set mss_replace", "nft apply: settings, then all rules at once");
+	path = write_file("nft2.conf", "set rescue on\nmss add 10.0.0.0/8 1400\nmss add 10.1.0.0/16 1300\n");
+	run("-b nft apply nft2.conf");
+	ok(R.rc == 1 && strstr(R.err, "the previous settings were restored") && !N.conf.rescue &&
+	   N.nrules == 2, "nft apply: rules refused, settings put back");
+	(void)path;
+	run("apply nft.conf");
+	ok(R.rc == 2 && strstr(R.err, "settings of the nft backend; nothing was changed"),
+	   "module apply: nft settings refused");
+	run("-b nft mss flush");
+	ok(R.rc == 0 && N.nrules == 0, "nft mss flush");
+
+	/* down */
+	run("down");
+	ok(R.rc == 1 && strstr(R.err, "'rmmod pmtufix' removes it"), "down with the module: explained");
+	run("-b nft down");
+	ok(R.rc == 0 && !*R.err && !N.installed, "nft down");
+	run("-b nft down");
+	ok(R.rc == 0 && strstr(R.err, "nothing to remove"), "nft down again: nothing to remove");
+	run("down help");
+	ok(R.rc == 0 && !strncmp(R.out, "Usage: pmtufix down", 19), "down help");
+	run("-b nft down now");
+	is_int(R.rc, 2, "down takes no arguments");
+
+	N.fail_open = -EPERM;
+	run("-b nft show");
+	ok(R.rc == 1 && strstr(R.err, "(CAP_NET_ADMIN is needed)"), "nft: no permission");
+}
+
 void test_cli(void)
 {
 	char cwd[4096];
@@ -491,6 +652,8 @@ void test_cli(void)
 	}
 	fake_init(&K);
 	fake_install(&K);
+	fake_nft_init(&N);
+	fake_nft_install(&N);
 	help_and_usage();
 	not_loaded();
 	show();
@@ -500,6 +663,8 @@ void test_cli(void)
 	save_apply();
 	apply_errors();
 	monitor();
+	nft_backend();
+	fake_nft_uninstall();
 	fake_uninstall();
 	fake_free(&K);
 	free(R.out);

@@ -13,5 +13,6 @@ int main(void)
 	test_conffile();
 	test_decode();
 	test_cli();
+	test_nft();
 	return tap_done();
 }
