@@ -18,7 +18,7 @@ const char pf_usage_mss[] =
 	"       pmtufix mss [ show ]\n"
 	"       pmtufix mss flush\n"
 	"where  PREFIX := an IPv4 or IPv6 ADDRESS[/LENGTH] with the host bits zero\n"
-	"       MSS := 536..65495; auto = route MTU - 40 (IPv4) or - 60 (IPv6)\n"
+	"       MSS := 88..65495; auto = route MTU - 40 (IPv4) or - 60 (IPv6)\n"
 	"       dir: SYNs to the prefix, from it, or both (the default)\n";
 
 int pf_mss_rule_decode(const struct nlattr *nest, struct pf_mss_rule *r)

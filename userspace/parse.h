@@ -11,11 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Ranges the kernel enforces (see pmtufix.h); checked here first. */
-#define PF_FLOOR_MIN	68
-#define PF_FLOOR_MAX	65535
-#define PF_MSS_MIN	536
-#define PF_MSS_MAX	65495
+#include "pmtufix.h"
+
+/* Ranges the kernel enforces; checked here first. */
+#define PF_FLOOR_MIN	PMTUFIX_MTU_FLOOR_MIN
+#define PF_FLOOR_MAX	PMTUFIX_MTU_FLOOR_MAX
+#define PF_MSS_MIN	PMTUFIX_MSS_MIN
+#define PF_MSS_MAX	PMTUFIX_MSS_MAX
 
 /* Room for one error message written by a parser. */
 #define PF_ERRLEN	192

@@ -247,8 +247,8 @@ static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 		return;
 	}
 	if (!pf_attr_u16(mb[PMTUFIX_A_MSS_VALUE], &r.mss) ||
-	    (r.mss && (r.mss < 536 || r.mss > 65495))) {
-		ack(k, req, -EINVAL, "MSS must be 0 (auto) or 536..65495");
+	    (r.mss && (r.mss < PMTUFIX_MSS_MIN || r.mss > PMTUFIX_MSS_MAX))) {
+		ack(k, req, -EINVAL, "MSS must be 0 (auto) or 88..65495");
 		return;
 	}
 	r.dir = PMTUFIX_MSS_DIR_BOTH;

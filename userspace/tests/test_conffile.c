@@ -76,7 +76,7 @@ static void bad_file(void)
 		"mss\n"						/* 9 */
 		"sets rescue on\n"				/* 10 */
 		"set\n"						/* 11 */
-		"mss add 10.0.0.0/8 100\n"			/* 12 */
+		"mss add 10.0.0.0/8 87\n"			/* 12 */
 		"set floor 9000 log none\n"			/* 13 */
 		"set floor auto\n"				/* 14 */
 		"a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3 4 5 6 7\n"; /* 15 */
@@ -94,7 +94,7 @@ static void bad_file(void)
 	       "pmtufix: test.conf:9: unknown command 'mss' (only 'set' and 'mss add')\n"
 	       "pmtufix: test.conf:10: unknown command 'sets' (only 'set' and 'mss add')\n"
 	       "pmtufix: test.conf:11: set: nothing to set (expected rescue, log or floor)\n"
-	       "pmtufix: test.conf:12: mss add: MSS must be auto or 536..65495, not '100'\n"
+	       "pmtufix: test.conf:12: mss add: MSS must be auto or 88..65495, not '87'\n"
 	       "pmtufix: test.conf:14: 'floor' was already set at line 13\n"
 	       "pmtufix: test.conf:15: too many words\n",
 	       "bad file: one message per problem, with file and line");

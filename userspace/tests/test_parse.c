@@ -200,9 +200,9 @@ static void mss_args(void)
 	   r.dir == PMTUFIX_MSS_DIR_BOTH && r.prefix.family == AF_INET6,
 	   "mss add: auto, default dir both");
 
-	snprintf(line, sizeof(line), "10.0.0.0/8 536 dir from");
+	snprintf(line, sizeof(line), "10.0.0.0/8 88 dir from");
 	argc = split(line, argv);
-	ok(pf_parse_mss_add(argc, argv, &r, err, sizeof(err)) == 0 && r.mss == 536 &&
+	ok(pf_parse_mss_add(argc, argv, &r, err, sizeof(err)) == 0 && r.mss == 88 &&
 	   r.dir == PMTUFIX_MSS_DIR_FROM, "mss add: lowest MSS");
 	snprintf(line, sizeof(line), "10.0.0.0/8 65495");
 	argc = split(line, argv);
@@ -214,10 +214,10 @@ static void mss_args(void)
 	} bad[] = {
 		{ "", "expected PREFIX and MSS" },
 		{ "10.0.0.0/8", "expected PREFIX and MSS" },
-		{ "10.0.0.0/8 535", "MSS must be auto or 536..65495, not '535'" },
-		{ "10.0.0.0/8 65496", "MSS must be auto or 536..65495, not '65496'" },
-		{ "10.0.0.0/8 0", "MSS must be auto or 536..65495, not '0'" },
-		{ "10.0.0.0/8 Auto", "MSS must be auto or 536..65495, not 'Auto'" },
+		{ "10.0.0.0/8 87", "MSS must be auto or 88..65495, not '87'" },
+		{ "10.0.0.0/8 65496", "MSS must be auto or 88..65495, not '65496'" },
+		{ "10.0.0.0/8 0", "MSS must be auto or 88..65495, not '0'" },
+		{ "10.0.0.0/8 Auto", "MSS must be auto or 88..65495, not 'Auto'" },
 		{ "10.0.0.0/8 1460 dir", "dir must be to, from or both" },
 		{ "10.0.0.0/8 1460 dir up", "dir must be to, from or both, not 'up'" },
 		{ "10.0.0.0/8 1460 di to", "unexpected 'di' (expected dir)" },
