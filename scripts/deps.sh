@@ -9,7 +9,7 @@ pkgs=(
 	build-essential pkg-config kmod cpio xz-utils	# module and CLI builds, initramfs
 	libmnl-dev libnftnl-dev				# CLI and nft backend
 	qemu-system-x86 busybox-static			# the VM rig
-	iproute2 nftables tcpdump socat openssl curl python3 procps	# scenarios
+	iproute2 nftables tcpdump socat openssl curl python3 python3-yaml procps	# scenarios, spec check
 )
 # shellcheck disable=SC2207
 pkgs+=($("$here/kernels.sh" packages))
