@@ -36,12 +36,20 @@ _pmtufix()
 		mapfile -t COMPREPLY < <(compgen -W "$(_pmtufix_netns)" -- "$cur")
 		return
 		;;
+	-b | --backend)
+		mapfile -t COMPREPLY < <(compgen -W "module nft" -- "$cur")
+		return
+		;;
 	esac
 	# Options come first; the first other word is the command.
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		-n | --netns)
-			nsopt=(-n "${words[i + 1]}")
+			nsopt+=(-n "${words[i + 1]}")
+			((i++))
+			;;
+		-b | --backend)
+			nsopt+=(-b "${words[i + 1]}")
 			((i++))
 			;;
 		-*) ;;
@@ -55,11 +63,11 @@ _pmtufix()
 
 	if [ -z "$cmd" ]; then
 		if [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "-j -p -n -V -h --json --pretty
-				--netns --version --help" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "-j -p -n -b -V -h --json --pretty
+				--netns --backend --version --help" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "show set stats mss monitor
-				save apply help" -- "$cur")
+				save apply down help" -- "$cur")
 		fi
 		return
 	fi
@@ -74,14 +82,15 @@ _pmtufix()
 		case $key in
 		rescue) w="on off" ;;
 		log) w="none rescue all" ;;
-		floor) w="auto" ;;
+		floor | uplinks) w="auto" ;;
+		mark) w="0x2000/0x2000" ;;
 		?*) ;;
 		*)
 			local k j used=" "
 			for ((j = 0; j < n; j += 2)); do
 				used+="${args[j]} "
 			done
-			for k in rescue log floor; do
+			for k in rescue log floor mark table pref uplinks; do
 				[[ $used == *" $k "* ]] || w+=" $k"
 			done
 			[ "$n" -eq 0 ] && w+=" help"
@@ -110,7 +119,7 @@ _pmtufix()
 			esac
 		fi
 		;;
-	show | monitor | save)
+	show | monitor | save | down)
 		[ "$n" -eq 0 ] && w="help"
 		;;
 	apply)
