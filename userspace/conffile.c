@@ -149,19 +149,10 @@ static int parse_line(struct pf_desired *d, char *text, const char *name,
 	}
 	if (pf_matches(argv[0], "mss") && argc > 1 && pf_matches(argv[1], "add")) {
 		struct pf_mss_rule r;
-		char pfx[PF_PREFIX_STRLEN];
 
 		if (pf_parse_mss_add(argc - 2, argv + 2, &r, err, sizeof(err))) {
 			problem(errf, name, line, "mss add: %s", err);
 			return 1;
-		}
-		for (size_t i = 0; i < d->n; i++) {
-			if (pf_prefix_cmp(&d->rules[i].prefix, &r.prefix) == 0) {
-				pf_format_prefix(&r.prefix, pfx, sizeof(pfx));
-				problem(errf, name, line, "mss add: %s was already added at line %u",
-					pfx, d->lines[i]);
-				return 1;
-			}
 		}
 		if (add_rule(d, &r, line)) {
 			problem(errf, name, line, "%s", strerror(ENOMEM));
@@ -177,13 +168,139 @@ static int parse_line(struct pf_desired *d, char *text, const char *name,
 	return 1;
 }
 
+static const struct pf_desired *dup_d;
+
+static int dup_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = pf_prefix_cmp(&dup_d->rules[x].prefix, &dup_d->rules[y].prefix);
+
+	return r ? r : (x < y ? -1 : x > y);
+}
+
+/*
+ * A prefix may be added once: sorted, duplicates are neighbours (n log n,
+ * for files of 100k rules). Each later one is reported and dropped.
+ */
+static int check_duplicates(struct pf_desired *d, const char *name, FILE *errf)
+{
+	char pfx[PF_PREFIX_STRLEN];
+	size_t *idx, out = 0;
+	bool *drop;
+	int bad = 0;
+
+	if (d->n < 2)
+		return 0;
+	idx = malloc(d->n * sizeof(*idx));
+	drop = calloc(d->n, sizeof(*drop));
+	if (!idx || !drop) {
+		free(idx);
+		free(drop);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		idx[i] = i;
+	dup_d = d;
+	qsort(idx, d->n, sizeof(*idx), dup_cmp);
+	for (size_t i = 1, first = idx[0]; i < d->n; i++) {
+		if (pf_prefix_cmp(&d->rules[idx[i]].prefix, &d->rules[first].prefix)) {
+			first = idx[i];
+			continue;
+		}
+		pf_format_prefix(&d->rules[idx[i]].prefix, pfx, sizeof(pfx));
+		problem(errf, name, d->lines[idx[i]], "mss add: %s was already added at line %u",
+			pfx, d->lines[first]);
+		drop[idx[i]] = true;
+		bad++;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		if (drop[i])
+			continue;
+		d->rules[out] = d->rules[i];
+		d->lines[out++] = d->lines[i];
+	}
+	d->n = out;
+	free(idx);
+	free(drop);
+	return bad;
+}
+
+struct msg_line {
+	unsigned long line;
+	size_t seq;
+	const char *text;
+	size_t len;
+};
+
+static int msg_cmp(const void *a, const void *b)
+{
+	const struct msg_line *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Copy the problems in buf to errf in the order of their lines. */
+static void flush_sorted(const char *buf, size_t len, const char *name, FILE *errf)
+{
+	size_t skip = strlen("pmtufix: ") + strlen(name) + 1, n = 0, cap = 0;
+	struct msg_line *v = NULL, *nv;
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				fwrite(buf, 1, len, errf);	/* unsorted, but all of it */
+				free(v);
+				return;
+			}
+			v = nv;
+		}
+		v[n].line = l > skip ? strtoul(p + skip, NULL, 10) : 0;
+		v[n].seq = n;
+		v[n].text = p;
+		v[n].len = l;
+		n++;
+		p += l;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), msg_cmp);
+	for (size_t i = 0; i < n; i++)
+		fwrite(v[i].text, 1, v[i].len, errf);
+	free(v);
+}
+
+static int conf_parse(FILE *in, const char *name, struct pf_desired *d, FILE *errf);
+
 int pf_conf_parse(FILE *in, const char *name, struct pf_desired *d, FILE *errf)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int ret;
+
+	if (!mem)
+		return conf_parse(in, name, d, errf);
+	ret = conf_parse(in, name, d, mem);
+	fclose(mem);
+	flush_sorted(buf, len, name, errf);
+	free(buf);
+	return ret;
+}
+
+static int conf_parse(FILE *in, const char *name, struct pf_desired *d, FILE *errf)
 {
 	char *text = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	unsigned int line = 0;
-	int bad = 0;
+	int bad = 0, dups;
 
 	memset(d, 0, sizeof(*d));
 	errno = 0;
@@ -199,7 +316,10 @@ int pf_conf_parse(FILE *in, const char *name, struct pf_desired *d, FILE *errf)
 	free(text);
 	if (ferror(in))
 		return errno ? -errno : -EIO;
-	return bad;
+	dups = check_duplicates(d, name, errf);
+	if (dups < 0)
+		return dups;
+	return bad + dups;
 }
 
 void pf_desired_free(struct pf_desired *d)
