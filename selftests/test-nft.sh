@@ -27,6 +27,8 @@
 # nft_mss       rescue off; "mss add 10.10.20.0/24 1400": the server sends
 #               segments of at most 1400 - 12 bytes and the transfer completes;
 #               a rule above the SYN's MSS does not raise it
+# nft_scale     100k prefixes through "apply": still 4 rules, applied in one
+#               transaction, and the client's /24 among them clamps its SYN
 # nft_coexist   an iptables-nft ruleset (as kube-proxy's) and a firewalld-like
 #               table are byte-for-byte the same after install and after
 #               "down"; so are the ip rules, the routes and the sysctls
@@ -54,6 +56,7 @@ tests="
 	nft_pod	a masqueraded pod learns mtu 1500 and completes
 	nft_forged	a frag-needed for a flow nobody has stays dropped
 	nft_mss	an MSS rule lowers the SYN's MSS, never raises it
+	nft_scale	100k MSS prefixes stay four rules and still apply
 	nft_coexist	other tables, ip rules, routes, sysctls unchanged by install and down"
 
 pf() # NS ARGS...: the CLI in NS on $BACKEND
@@ -251,6 +254,38 @@ nft_mss()
 	((snd == 8948))
 	check_err $? "the server's send MSS is '${snd:-?}', not 8948 (8960 - timestamps): raised or lowered"
 	log_test "$name: a rule above the SYN's MSS (9000 > 8960) leaves it alone"
+}
+
+nft_scale()
+{
+	local name="backend $BACKEND, 100k MSS prefixes" rules snd n
+
+	setup_seed || { log_test "$name: setup"; return; }
+	lib_tmpdir
+	# 10.0.0.0/24 .. 11.134.159.0/24, the client's 10.10.20.0/24 among them.
+	"$PYTHON" -c '
+for i in range(100000):
+    print("mss add %d.%d.%d.0/24 1400" % (10 + (i >> 16), (i >> 8) & 255, i & 255))
+' >"$LIB_TMPDIR/big.conf"
+	pf "$SRV" apply "$LIB_TMPDIR/big.conf"
+	check_err $? "apply of 100k rules failed"
+	defer backend_down "$SRV"
+	n=$(pf "$SRV" mss show | wc -l)
+	((n == 100000))
+	check_err $? "mss show lists $n rules, not 100000"
+	# Rules are the lines indented twice that carry a handle (-t: no elements).
+	rules=$(ip netns exec "$SRV" nft -t -a list table inet pmtufix | grep -c $'^\t\t.*# handle')
+	log_info "$n MSS rules, $rules nft rules in table inet pmtufix"
+	((rules == 11))
+	check_err $? "table inet pmtufix has $rules rules, not 11 (4 to values, 4 to rt mtu, 3 jumps)"
+	if ((RET == 0)); then
+		seed_transfer "$WORK_TIMEOUT" "$BYTES"
+		check_err $? "transfer did not complete: $XFER_OUT"
+		[[ $XFER_OUT =~ snd_mss=([0-9]+) ]] && snd=${BASH_REMATCH[1]}
+		((snd > 0 && snd <= 1400))
+		check_err $? "the server's send MSS is '${snd:-?}', above 1400"
+	fi
+	log_test "$name: one rule per family and direction, the client's prefix clamps its SYN"
 }
 
 # Every table but ours, each listed on its own: what others own.
