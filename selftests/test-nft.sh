@@ -56,7 +56,7 @@ tests="
 	nft_pod	a masqueraded pod learns mtu 1500 and completes
 	nft_forged	a frag-needed for a flow nobody has stays dropped
 	nft_mss	an MSS rule lowers the SYN's MSS, never raises it
-	nft_scale	100k MSS prefixes stay four rules and still apply
+	nft_scale	100k MSS prefixes stay one rule per family and direction
 	nft_coexist	other tables, ip rules, routes, sysctls unchanged by install and down"
 
 pf() # NS ARGS...: the CLI in NS on $BACKEND
