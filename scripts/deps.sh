@@ -10,6 +10,7 @@ pkgs=(
 	libmnl-dev libnftnl-dev				# CLI and nft backend
 	qemu-system-x86 busybox-static			# the VM rig
 	iproute2 nftables tcpdump socat openssl curl python3 python3-yaml procps	# scenarios, spec check
+	iperf3						# make bench
 )
 # shellcheck disable=SC2207
 pkgs+=($("$here/kernels.sh" packages))
