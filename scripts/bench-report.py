@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the samples of scripts/bench-guest.sh into Markdown tables.
+
+Input, one sample a line:
+  info KEY VALUE...
+  recovery VARIANT xfer|tls ROUND MS|stall TIMEOUT_S
+  pmtu VARIANT MTU|-
+  throughput on|off SEQ BITS_PER_SECOND   (phase SEQ of the stream)
+  toggle on|off MS                       (the insmod or rmmod before it)
+
+Ratios are taken between samples of the same round (the variants of a round
+ran one after the other, so they share the machine's load of the moment),
+then summarised as median [min-max] over the rounds.
+"""
+
+import statistics
+import sys
+from collections import defaultdict
+
+REFERENCE = 'rpf2'
+LABELS = {
+    'rpf2': 'rp_filter=2 (loose, the reference)',
+    'pmtufix': 'pmtufix, rp_filter=1',
+    'nftmark': 'nft mark + fwmark rule, rp_filter=1',
+    'probing': 'tcp_mtu_probing=1, rp_filter=1',
+    'strict': 'rp_filter=1, nothing else',
+}
+ORDER = list(LABELS)
+
+
+def spread(values, fmt, unit=''):
+    """'median unit [min-max]'."""
+    values = sorted(values)
+    med = fmt(statistics.median(values)) + unit
+    if len(values) == 1:
+        return med
+    return '%s [%s-%s]' % (med, fmt(values[0]), fmt(values[-1]))
+
+
+def quartiles(values, fmt, unit=''):
+    """'median unit (first quartile-third quartile)'."""
+    values = sorted(values)
+    if len(values) < 4:
+        return spread(values, fmt, unit)
+    q1, q2, q3 = statistics.quantiles(values, n=4)
+    return '%s%s (%s-%s)' % (fmt(q2), unit, fmt(q1), fmt(q3))
+
+
+def ms(v):
+    return '%d' % round(v)
+
+
+def ratio(v):
+    return '%.2f' % v if v < 10 else '%.0f' % v
+
+
+def percent(v):
+    return '%.1f%%' % (100 * v)
+
+
+def gbits(v):
+    return '%.2f' % (v / 1e9)
+
+
+def main():
+    info = {}
+    rec = defaultdict(dict)      # (variant, metric) -> {round: ms or None}
+    timeout = {}
+    pmtu = {}
+    phases = []                  # (seq, side, bps)
+    toggles = defaultdict(list)  # side -> [ms]
+    for line in sys.stdin:
+        f = line.split()
+        if not f:
+            continue
+        if f[0] == 'info':
+            info[f[1]] = ' '.join(f[2:])
+        elif f[0] == 'recovery':
+            v, metric, rnd, val, tmo = f[1], f[2], int(f[3]), f[4], f[5]
+            rec[v, metric][rnd] = None if val == 'stall' else float(val)
+            timeout[v] = tmo
+        elif f[0] == 'pmtu':
+            pmtu[f[1]] = f[2]
+        elif f[0] == 'throughput':
+            phases.append((int(f[2]), f[1], float(f[3])))
+        elif f[0] == 'toggle':
+            toggles[f[1]].append(float(f[2]))
+
+    print('### Linux %s, %s (qemu TCG, %s vCPUs; %s s in the VM)' % (
+        info.get('kernel', '?'), info.get('date', '?'), info.get('cpus', '?'),
+        info.get('elapsed', '?')))
+    print()
+
+    variants = [v for v in ORDER if (v, 'xfer') in rec]
+    if variants:
+        print('Recovery across the black hole from a flushed PMTU cache, '
+              '%s rounds: time in ms, median [min-max]; ratio to %s '
+              'in the same round, median [min-max]; PMTU = what '
+              '`ip route get` showed after the first transfer.' % (
+                  info.get('rounds', '?'), 'rp_filter=2'))
+        print()
+        print('| variant | 64 KiB transfer | ratio | TLS handshake | ratio '
+              '| PMTU |')
+        print('|---|---|---|---|---|---|')
+        for v in variants:
+            cells = [LABELS.get(v, v)]
+            for metric in ('xfer', 'tls'):
+                cells += cell(rec, v, metric, timeout.get(v, '?'))
+            cells.append(pmtu.get(v, '?'))
+            print('| ' + ' | '.join(cells) + ' |')
+        print()
+
+    if phases:
+        phases.sort()
+        bps = dict((seq, v) for seq, _, v in phases)
+        off = [v for _, side, v in phases if side == 'off']
+        on = [v for _, side, v in phases if side == 'on']
+        # Each loaded phase against the mean of the unloaded phases on either
+        # side of it: the machine's load of the moment, and a linear drift,
+        # cancel out.
+        pairs = [v / ((bps[seq - 1] + bps[seq + 1]) / 2)
+                 for seq, side, v in phases
+                 if side == 'on' and seq - 1 in bps and seq + 1 in bps]
+        print('Steady TCP throughput, one iperf3 stream over veth between '
+              'two namespaces while the module is loaded and unloaded in '
+              'turn (off, on, off, ...: %d phases of %s s): Gbit/s received '
+              'per phase, median (quartiles); ratio of each loaded phase to '
+              'the mean of its two neighbours, median (quartiles).' % (
+                  len(phases), info.get('tput_phase', '?')))
+        print()
+        print('| pmtufix | throughput, Gbit/s | loaded / not loaded |')
+        print('|---|---|---|')
+        print('| not loaded | %s | |' % quartiles(off, gbits))
+        print('| loaded | %s | %s |' % (quartiles(on, gbits),
+                                        quartiles(pairs, percent)))
+        if toggles:
+            print()
+            print('insmod took %s ms, rmmod %s ms (median; before each phase, '
+                  'not in it).' % (
+                      ms(statistics.median(toggles.get('on', [0]))),
+                      ms(statistics.median(toggles.get('off', [0])))))
+        print()
+
+
+def cell(rec, v, metric, tmo):
+    """[time, ratio] cells of one variant and metric."""
+    samples = rec[v, metric]
+    done = [x for x in samples.values() if x is not None]
+    stalls = len(samples) - len(done)
+    if not done:
+        return ['stall (> %s s) %d/%d' % (tmo, stalls, len(samples)), '-']
+    text = spread(done, ms, ' ms')
+    if stalls:
+        text += ', stall (> %s s) %d/%d' % (tmo, stalls, len(samples))
+    if v == REFERENCE:
+        return [text, '1 (reference)']
+    ref = rec.get((REFERENCE, metric), {})
+    pairs = [samples[r] / ref[r] for r in samples
+             if samples[r] is not None and ref.get(r)]
+    return [text, spread(pairs, ratio) if pairs else '-']
+
+
+if __name__ == '__main__':
+    main()
