@@ -66,7 +66,10 @@
 #                            test must then fail
 #   pmtufix_unload           rmmod if loaded
 #   pmtufix_loaded           true when the module is loaded
-#   pmtufix NS ARGS...       the CLI acting in NS ("pmtufix -n NS ARGS")
+#   pmtufix NS ARGS...       the CLI acting in NS on the module
+#                            ("pmtufix -n NS --backend module ARGS"; PMTUFIX_BACKEND
+#                            in the environment picks another backend): without
+#                            the module the CLI must fail, not fall back to nft
 #   pmtufix_stats NS         counters of NS (pmtufix -j stats) into the associative
 #                            array PMTUFIX_STATS, keys as in the JSON (rescued,
 #                            not_needed, ..., below_floor, disabled)
@@ -455,6 +458,7 @@ if [[ -z ${PMTUFIX_KO-} ]]; then
 	PMTUFIX_KO=$SELFTESTS_DIR/../build/$__lib_release/pmtufix.ko
 fi
 : "${PMTUFIX_CLI:=$SELFTESTS_DIR/../build/bin/pmtufix}"
+: "${PMTUFIX_BACKEND:=module}"
 
 pmtufix_loaded()
 {
@@ -483,7 +487,7 @@ pmtufix()
 	local ns=$1; shift
 
 	((VERBOSE)) && echo "# [${ns%%-*}] pmtufix $*" >&2
-	"$PMTUFIX_CLI" -n "$ns" "$@"
+	"$PMTUFIX_CLI" -n "$ns" --backend "$PMTUFIX_BACKEND" "$@"
 }
 
 declare -A PMTUFIX_STATS=()
