@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pmtufix: keeps strict reverse-path filtering and still lets through the
- * ICMP "fragmentation needed" errors that belong to flows of this host.
+ * ICMP "fragmentation needed" errors that belong to flows of this host; and
+ * lowers the TCP MSS of SYNs to or from prefixes known to have a small path.
  */
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "msstable.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -29,6 +31,9 @@ static int __init pmtufix_init(void)
 		return -EINVAL;
 	}
 
+	err = pmtufix_mss_cache_init();
+	if (err)
+		goto err_cache;
 	err = pmtufix_netns_init(pmtufix_param_rescue, pmtufix_param_log_level);
 	if (err)
 		goto err_netns;
@@ -43,6 +48,8 @@ static int __init pmtufix_init(void)
 err_genl:
 	pmtufix_netns_uninit();
 err_netns:
+	pmtufix_mss_cache_uninit();
+err_cache:
 	return err;
 }
 
@@ -50,6 +57,7 @@ static void __exit pmtufix_exit(void)
 {
 	pmtufix_genl_uninit();
 	pmtufix_netns_uninit();
+	pmtufix_mss_cache_uninit();
 }
 
 module_init(pmtufix_init);

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MSS rules of a network namespace, and the longest-prefix match the
+ * packet path runs on them.
+ *
+ * One hash table holds every rule, keyed by (family, prefix length, prefix).
+ * A lookup builds the key for each prefix length in use, longest first, and
+ * probes the table: its cost is bounded by the number of distinct lengths
+ * (33 for IPv4, 129 for IPv6), not by the number of rules, and it touches
+ * one hash bucket per length. A bitmap per family and direction says which
+ * lengths are in use, so a table of /32 host rules and one /24 costs two
+ * probes per SYN whether it holds ten rules or a million.
+ *
+ * The same rules also sit in a red-black tree, sorted by key, which only the
+ * control path uses: a dump resumes after the last key it sent, in
+ * O(log n), and stays correct however the table changes between two parts.
+ */
+#include <linux/bitops.h>
+#include <linux/inetdevice.h>
+#include <linux/lockdep.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+
+#include "msstable.h"
+
+static struct kmem_cache *pmtufix_mss_cache __read_mostly;
+
+static const struct rhashtable_params pmtufix_mss_params = {
+	.head_offset		= offsetof(struct pmtufix_mss_rule, node),
+	.key_offset		= offsetof(struct pmtufix_mss_rule, key),
+	.key_len		= sizeof(struct pmtufix_mss_key),
+	.automatic_shrinking	= true,
+};
+
+int pmtufix_mss_cache_init(void)
+{
+	/* Charged to the memory cgroup of whoever adds the rule. */
+	pmtufix_mss_cache = KMEM_CACHE(pmtufix_mss_rule, SLAB_ACCOUNT);
+	return pmtufix_mss_cache ? 0 : -ENOMEM;
+}
+
+void pmtufix_mss_cache_uninit(void)
+{
+	/* Rules removed last are still waiting for their grace period. */
+	rcu_barrier();
+	kmem_cache_destroy(pmtufix_mss_cache);
+}
+
+void pmtufix_mss_key_init(struct pmtufix_mss_key *key, u8 family,
+			  const __be32 *addr, unsigned int plen)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = family;
+	key->plen = plen;
+	if (family == AF_INET)
+		key->addr[0] = addr[0] & inet_make_mask(plen);
+	else
+		ipv6_addr_prefix((struct in6_addr *)key->addr,
+				 (const struct in6_addr *)addr, plen);
+}
+
+static int pmtufix_mss_key_cmp(const struct pmtufix_mss_key *a,
+			       const struct pmtufix_mss_key *b)
+{
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	c = memcmp(a->addr, b->addr, sizeof(a->addr));
+	if (c)
+		return c;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return 0;
+}
+
+struct pmtufix_mss_table *pmtufix_mss_table_alloc(void)
+{
+	struct pmtufix_mss_table *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return NULL;
+	if (rhashtable_init(&t->ht, &pmtufix_mss_params)) {
+		kfree(t);
+		return NULL;
+	}
+	t->tree = RB_ROOT;
+	t->gen = 1;
+	return t;
+}
+
+static void pmtufix_mss_free_now(void *ptr, void *arg)
+{
+	kmem_cache_free(pmtufix_mss_cache, ptr);
+}
+
+/* No reader is left: the hooks are gone and a grace period has passed. */
+void pmtufix_mss_table_free(struct pmtufix_mss_table *t)
+{
+	if (!t)
+		return;
+	rhashtable_free_and_destroy(&t->ht, pmtufix_mss_free_now, NULL);
+	kfree(t);
+}
+
+struct pmtufix_mss_rule *pmtufix_mss_rule_alloc(const struct pmtufix_mss_key *key,
+						u32 action)
+{
+	struct pmtufix_mss_rule *r;
+
+	r = kmem_cache_zalloc(pmtufix_mss_cache, GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return NULL;
+	r->key = *key;
+	r->action = action;
+	return r;
+}
+
+/* For a rule that was never inserted. */
+void pmtufix_mss_rule_destroy(struct pmtufix_mss_rule *r)
+{
+	kmem_cache_free(pmtufix_mss_cache, r);
+}
+
+static void pmtufix_mss_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(pmtufix_mss_cache,
+			container_of(head, struct pmtufix_mss_rule, rcu));
+}
+
+static void pmtufix_mss_bump(struct pmtufix_mss_table *t)
+{
+	if (++t->gen == 0)
+		t->gen = 1;
+}
+
+static bool pmtufix_mss_dir_matches(u8 dir, enum pmtufix_mss_match m)
+{
+	switch (dir) {
+	case PMTUFIX_MSS_DIR_BOTH:
+		return true;
+	case PMTUFIX_MSS_DIR_TO:
+		return m == PMTUFIX_MSS_MATCH_DST;
+	case PMTUFIX_MSS_DIR_FROM:
+		return m == PMTUFIX_MSS_MATCH_SRC;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Count a rule in (delta 1) or out (-1) of the bitmaps. A bit is set after
+ * its rule is in the hash table and cleared before the last one leaves it
+ * (by the callers' order): a reader racing with a change at worst misses a
+ * rule that is being added or removed, or probes a length for nothing.
+ */
+static void pmtufix_mss_account(struct pmtufix_mss_table *t,
+				const struct pmtufix_mss_key *key, u8 dir,
+				int delta)
+{
+	struct pmtufix_mss_family *f = &t->fam[pmtufix_mss_fam_index(key->family)];
+	unsigned int w = key->plen / 64;
+	u64 bit = BIT_ULL(key->plen % 64);
+	enum pmtufix_mss_match m;
+
+	for (m = 0; m < __PMTUFIX_MSS_MATCH_MAX; m++) {
+		if (!pmtufix_mss_dir_matches(dir, m))
+			continue;
+		f->users[m][key->plen] += delta;
+		if (f->users[m][key->plen])
+			WRITE_ONCE(f->lens[m][w], f->lens[m][w] | bit);
+		else
+			WRITE_ONCE(f->lens[m][w], f->lens[m][w] & ~bit);
+	}
+}
+
+struct pmtufix_mss_rule *pmtufix_mss_find(struct pmtufix_mss_table *t,
+					  const struct pmtufix_mss_key *key)
+{
+	struct rb_node *n = t->tree.rb_node;
+
+	while (n) {
+		struct pmtufix_mss_rule *r = rb_entry(n, struct pmtufix_mss_rule, tree);
+		int c = pmtufix_mss_key_cmp(key, &r->key);
+
+		if (c < 0)
+			n = n->rb_left;
+		else if (c > 0)
+			n = n->rb_right;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+struct pmtufix_mss_rule *pmtufix_mss_next(struct pmtufix_mss_table *t,
+					  const struct pmtufix_mss_key *after)
+{
+	struct rb_node *n = t->tree.rb_node;
+	struct pmtufix_mss_rule *best = NULL;
+
+	if (!after) {
+		n = rb_first(&t->tree);
+		return n ? rb_entry(n, struct pmtufix_mss_rule, tree) : NULL;
+	}
+	while (n) {
+		struct pmtufix_mss_rule *r = rb_entry(n, struct pmtufix_mss_rule, tree);
+
+		if (pmtufix_mss_key_cmp(after, &r->key) < 0) {
+			best = r;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+/* The caller has checked that no rule has this key. */
+int pmtufix_mss_insert(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r)
+{
+	struct rb_node **link = &t->tree.rb_node, *parent = NULL;
+	int err;
+
+	err = rhashtable_insert_fast(&t->ht, &r->node, pmtufix_mss_params);
+	if (err)
+		return err;
+
+	while (*link) {
+		struct pmtufix_mss_rule *e = rb_entry(*link, struct pmtufix_mss_rule, tree);
+
+		parent = *link;
+		if (pmtufix_mss_key_cmp(&r->key, &e->key) < 0)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&r->tree, parent, link);
+	rb_insert_color(&r->tree, &t->tree);
+
+	pmtufix_mss_account(t, &r->key, pmtufix_mss_action_dir(r->action), 1);
+	t->fam[pmtufix_mss_fam_index(r->key.family)].count++;
+	t->count++;
+	pmtufix_mss_bump(t);
+	return 0;
+}
+
+void pmtufix_mss_update(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r,
+			u32 action)
+{
+	u8 old_dir = pmtufix_mss_action_dir(r->action);
+
+	/* New bits first: a reader may probe a length for nothing, never miss one. */
+	pmtufix_mss_account(t, &r->key, pmtufix_mss_action_dir(action), 1);
+	WRITE_ONCE(r->action, action);
+	pmtufix_mss_account(t, &r->key, old_dir, -1);
+	pmtufix_mss_bump(t);
+}
+
+void pmtufix_mss_remove(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r)
+{
+	pmtufix_mss_account(t, &r->key, pmtufix_mss_action_dir(r->action), -1);
+	/* Cannot fail: the rule is in the table. */
+	rhashtable_remove_fast(&t->ht, &r->node, pmtufix_mss_params);
+	rb_erase(&r->tree, &t->tree);
+	t->fam[pmtufix_mss_fam_index(r->key.family)].count--;
+	t->count--;
+	pmtufix_mss_bump(t);
+	call_rcu(&r->rcu, pmtufix_mss_free_rcu);
+}
+
+void pmtufix_mss_remove_all(struct pmtufix_mss_table *t)
+{
+	struct pmtufix_mss_rule *r, *tmp;
+	unsigned int i;
+
+	/* Readers stop probing first; then every rule goes. */
+	for (i = 0; i < ARRAY_SIZE(t->fam); i++) {
+		struct pmtufix_mss_family *f = &t->fam[i];
+		enum pmtufix_mss_match m;
+		unsigned int w;
+
+		for (m = 0; m < __PMTUFIX_MSS_MATCH_MAX; m++)
+			for (w = 0; w < PMTUFIX_MSS_LEN_WORDS; w++)
+				WRITE_ONCE(f->lens[m][w], 0);
+		memset(f->users, 0, sizeof(f->users));
+		f->count = 0;
+	}
+	rbtree_postorder_for_each_entry_safe(r, tmp, &t->tree, tree) {
+		rhashtable_remove_fast(&t->ht, &r->node, pmtufix_mss_params);
+		call_rcu(&r->rcu, pmtufix_mss_free_rcu);
+	}
+	t->tree = RB_ROOT;
+	t->count = 0;
+	pmtufix_mss_bump(t);
+}
+
+bool pmtufix_mss_longest(struct pmtufix_mss_table *t, u8 family,
+			 enum pmtufix_mss_match m, const __be32 *addr,
+			 u32 *action)
+{
+	const struct pmtufix_mss_family *f = &t->fam[pmtufix_mss_fam_index(family)];
+	int w = family == AF_INET ? 0 : PMTUFIX_MSS_LEN_WORDS - 1;
+	struct pmtufix_mss_key key;
+
+	for (; w >= 0; w--) {
+		u64 lens = READ_ONCE(f->lens[m][w]);
+
+		while (lens) {
+			unsigned int bit = fls64(lens) - 1;
+			const struct pmtufix_mss_rule *r;
+			u32 a;
+
+			lens &= ~BIT_ULL(bit);
+			pmtufix_mss_key_init(&key, family, addr, w * 64 + bit);
+			r = rhashtable_lookup(&t->ht, &key, pmtufix_mss_params);
+			if (!r)
+				continue;
+			/* A rule of this prefix for the other direction only. */
+			a = READ_ONCE(r->action);
+			if (!pmtufix_mss_dir_matches(pmtufix_mss_action_dir(a), m))
+				continue;
+			*action = a;
+			return true;
+		}
+	}
+	return false;
+}
