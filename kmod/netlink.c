@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic netlink family "pmtufix": configuration, counters and events of
- * the network namespace of the requesting socket.
+ * Generic netlink family "pmtufix": configuration, counters, MSS rules and
+ * events of the network namespace of the requesting socket.
  */
 #include <linux/kernel.h>
 #include <linux/mutex.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/ip.h>
 #include <net/netlink.h>
 
+#include "mss.h"
 #include "netlink.h"
 #include "netns.h"
 #include "rescue.h"
@@ -31,14 +33,14 @@ static u32 pmtufix_version_code __ro_after_init;
 
 static struct netlink_range_validation pmtufix_mtu_floor_range = {
 	.min = 0,
-	.max = 65535,
+	.max = PMTUFIX_MTU_FLOOR_MAX,
 };
 
 static const struct nla_policy pmtufix_set_config_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_VERSION]		= PMTUFIX_READ_ONLY("the module version is read-only"),
 	[PMTUFIX_A_RESCUE_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[PMTUFIX_A_LOG_LEVEL]		= NLA_POLICY_MAX(NLA_U8, PMTUFIX_LOG_MAX),
-	/* 1..67 is refused in pmtufix_set_config_check(). */
+	/* 1..PMTUFIX_MTU_FLOOR_MIN - 1 is refused in pmtufix_set_config_check(). */
 	[PMTUFIX_A_MTU_FLOOR]		= NLA_POLICY_FULL_RANGE(NLA_U32,
 								&pmtufix_mtu_floor_range),
 	[PMTUFIX_A_MTU_FLOOR_EFFECTIVE]	= PMTUFIX_READ_ONLY("the effective MTU floor is read-only"),
@@ -46,6 +48,8 @@ static const struct nla_policy pmtufix_set_config_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_MSS_RULE]		= PMTUFIX_READ_ONLY("not a configuration attribute"),
 	[PMTUFIX_A_EVENT]		= PMTUFIX_READ_ONLY("events are sent by the kernel only"),
 	[PMTUFIX_A_PAD]			= PMTUFIX_READ_ONLY("not a configuration attribute"),
+	[PMTUFIX_A_MSS_REPLACE]		= PMTUFIX_READ_ONLY("not a configuration attribute"),
+	[PMTUFIX_A_MSS_STATS]		= PMTUFIX_READ_ONLY("counters are read-only"),
 };
 
 static size_t pmtufix_config_size(void)
@@ -57,7 +61,9 @@ static size_t pmtufix_config_size(void)
 static size_t pmtufix_stats_size(void)
 {
 	return nla_total_size(0) +
-	       __PMTUFIX_REASON_MAX * nla_total_size_64bit(sizeof(u64));
+	       __PMTUFIX_REASON_MAX * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) +
+	       __PMTUFIX_MSS_STAT_MAX * nla_total_size_64bit(sizeof(u64));
 }
 
 static size_t pmtufix_event_size(void)
@@ -118,7 +124,7 @@ static int pmtufix_set_config_check(struct genl_info *info)
 
 	if (attrs[PMTUFIX_A_MTU_FLOOR]) {
 		floor = nla_get_u32(attrs[PMTUFIX_A_MTU_FLOOR]);
-		if (floor && floor < IPV4_MIN_MTU) {
+		if (floor && floor < PMTUFIX_MTU_FLOOR_MIN) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    attrs[PMTUFIX_A_MTU_FLOOR],
 					    "MTU floor must be 0 (follow net.ipv4.route.min_pmtu) or 68..65535");
@@ -152,17 +158,32 @@ static int pmtufix_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* A nest of counters, attribute type = index + 1. */
+static int pmtufix_put_counters(struct sk_buff *msg, int type, const u64 *v,
+				int n)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(msg, i + 1, v[i], PMTUFIX_A_STATS_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int pmtufix_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(genl_info_net(info));
-	u64 count[__PMTUFIX_REASON_MAX];
+	struct pmtufix_stats stats;
 	struct sk_buff *msg;
-	struct nlattr *nest;
 	void *hdr;
-	int r;
 
 	mutex_lock(&pn->lock);
-	pmtufix_stats_read(pn, count);
+	pmtufix_stats_read(pn, &stats);
 	mutex_unlock(&pn->lock);
 
 	msg = genlmsg_new(pmtufix_stats_size(), GFP_KERNEL);
@@ -170,16 +191,12 @@ static int pmtufix_get_stats(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &pmtufix_genl_family, 0,
 				PMTUFIX_CMD_GET_STATS);
-	if (!hdr)
+	if (!hdr ||
+	    pmtufix_put_counters(msg, PMTUFIX_A_STATS, stats.count,
+				 __PMTUFIX_REASON_MAX) ||
+	    pmtufix_put_counters(msg, PMTUFIX_A_MSS_STATS, stats.mss,
+				 __PMTUFIX_MSS_STAT_MAX))
 		goto nospace;
-	nest = nla_nest_start(msg, PMTUFIX_A_STATS);
-	if (!nest)
-		goto nospace;
-	for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
-		if (nla_put_u64_64bit(msg, r + 1, count[r],
-				      PMTUFIX_A_STATS_PAD))
-			goto nospace;
-	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
@@ -247,6 +264,228 @@ nospace:
 	nlmsg_free(msg);
 }
 
+/* NLA_POLICY_MAX() holds an s16: too small for the top of this range. */
+static struct netlink_range_validation pmtufix_mss_value_range = {
+	.min = 0,
+	.max = PMTUFIX_MSS_MAX,
+};
+
+static const struct nla_policy pmtufix_mss_add_rule_policy[PMTUFIX_A_MSS_MAX + 1] = {
+	[PMTUFIX_A_MSS_FAMILY]		= { .type = NLA_U8 },
+	[PMTUFIX_A_MSS_PREFIX]		= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[PMTUFIX_A_MSS_PREFIX_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	/* 1..PMTUFIX_MSS_MIN - 1 is refused in pmtufix_mss_parse(). */
+	[PMTUFIX_A_MSS_VALUE]		= NLA_POLICY_FULL_RANGE(NLA_U16,
+								&pmtufix_mss_value_range),
+	[PMTUFIX_A_MSS_DIR]		= NLA_POLICY_MAX(NLA_U8, PMTUFIX_MSS_DIR_MAX),
+};
+
+static const struct nla_policy pmtufix_mss_del_rule_policy[PMTUFIX_A_MSS_MAX + 1] = {
+	[PMTUFIX_A_MSS_FAMILY]		= { .type = NLA_U8 },
+	[PMTUFIX_A_MSS_PREFIX]		= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[PMTUFIX_A_MSS_PREFIX_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	[PMTUFIX_A_MSS_VALUE]		= PMTUFIX_READ_ONLY("a rule is deleted by family, prefix and prefix length only"),
+	[PMTUFIX_A_MSS_DIR]		= PMTUFIX_READ_ONLY("a rule is deleted by family, prefix and prefix length only"),
+};
+
+static const struct nla_policy pmtufix_mss_add_policy[PMTUFIX_A_MAX + 1] = {
+	[PMTUFIX_A_MSS_RULE]		= NLA_POLICY_NESTED(pmtufix_mss_add_rule_policy),
+	[PMTUFIX_A_MSS_REPLACE]		= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy pmtufix_mss_del_policy[PMTUFIX_A_MAX + 1] = {
+	[PMTUFIX_A_MSS_RULE]		= NLA_POLICY_NESTED(pmtufix_mss_del_rule_policy),
+};
+
+/*
+ * The rule of a request: the policy checked types, lengths and ranges; the
+ * rest needs the family. @value says whether value and direction are
+ * required (add) or absent (del, by its policy).
+ */
+static int pmtufix_mss_parse(struct genl_info *info,
+			     const struct nla_policy *policy, bool value,
+			     struct pmtufix_mss_key *key, u32 *action)
+{
+	struct nlattr *tb[PMTUFIX_A_MSS_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[PMTUFIX_A_MSS_RULE];
+	__be32 addr[4] = {};
+	unsigned int alen, plen;
+	u16 mss = 0;
+	u8 family, dir = PMTUFIX_MSS_DIR_BOTH;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_MSS_RULE)) {
+		NL_SET_ERR_MSG_MOD(extack, "no rule in the request");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, PMTUFIX_A_MSS_MAX, nest, policy, extack);
+	if (err)
+		return err;
+	/* Which one is missing goes back as NLMSGERR_ATTR_MISS_TYPE. */
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_MSS_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_MSS_PREFIX) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_MSS_PREFIX_LEN) ||
+	    (value && NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_MSS_VALUE))) {
+		if (value)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a rule needs family, prefix, prefix length and value");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a rule needs family, prefix and prefix length");
+		return -EINVAL;
+	}
+
+	family = nla_get_u8(tb[PMTUFIX_A_MSS_FAMILY]);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	alen = family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	if (nla_len(tb[PMTUFIX_A_MSS_PREFIX]) != alen) {
+		if (family == AF_INET)
+			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX],
+					    "an IPv4 prefix is 4 bytes long");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX],
+					    "an IPv6 prefix is 16 bytes long");
+		return -EINVAL;
+	}
+	plen = nla_get_u8(tb[PMTUFIX_A_MSS_PREFIX_LEN]);
+	if (plen > pmtufix_mss_max_plen(family)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX_LEN],
+				    "an IPv4 prefix length is 0..32");
+		return -EINVAL;
+	}
+	nla_memcpy(addr, tb[PMTUFIX_A_MSS_PREFIX], alen);
+	pmtufix_mss_key_init(key, family, addr, plen);
+	if (memcmp(key->addr, addr, alen)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX],
+				    "the prefix has bits set beyond its length (host bits must be zero)");
+		return -EINVAL;
+	}
+
+	if (value) {
+		mss = nla_get_u16(tb[PMTUFIX_A_MSS_VALUE]);
+		if (mss && mss < PMTUFIX_MSS_MIN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_VALUE],
+					    "MSS must be 0 (auto) or "
+					    __stringify(PMTUFIX_MSS_MIN) ".."
+					    __stringify(PMTUFIX_MSS_MAX));
+			return -EINVAL;
+		}
+		if (tb[PMTUFIX_A_MSS_DIR])
+			dir = nla_get_u8(tb[PMTUFIX_A_MSS_DIR]);
+	}
+	*action = pmtufix_mss_action(mss, dir);
+	return 0;
+}
+
+static int pmtufix_mss_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_mss_key key;
+	u32 action;
+	int err;
+
+	err = pmtufix_mss_parse(info, pmtufix_mss_add_rule_policy, true, &key,
+				&action);
+	if (err)
+		return err;
+	return pmtufix_mss_add(genl_info_net(info), &key, action,
+			       nla_get_flag(info->attrs[PMTUFIX_A_MSS_REPLACE]),
+			       info->extack);
+}
+
+static int pmtufix_mss_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_mss_key key;
+	u32 action;
+	int err;
+
+	err = pmtufix_mss_parse(info, pmtufix_mss_del_rule_policy, false, &key,
+				&action);
+	if (err)
+		return err;
+	return pmtufix_mss_del(genl_info_net(info), &key, info->extack);
+}
+
+static int pmtufix_mss_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	pmtufix_mss_flush(genl_info_net(info));
+	return 0;
+}
+
+static int pmtufix_mss_fill(struct sk_buff *msg, const struct pmtufix_mss_rule *r,
+			    struct netlink_callback *cb)
+{
+	const struct pmtufix_mss_key *key = &r->key;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pmtufix_genl_family, NLM_F_MULTI, PMTUFIX_CMD_MSS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(msg, PMTUFIX_A_MSS_RULE);
+	if (!nest ||
+	    nla_put_u8(msg, PMTUFIX_A_MSS_FAMILY, key->family) ||
+	    nla_put(msg, PMTUFIX_A_MSS_PREFIX,
+		    key->family == AF_INET ? sizeof(struct in_addr) :
+					     sizeof(struct in6_addr),
+		    key->addr) ||
+	    nla_put_u8(msg, PMTUFIX_A_MSS_PREFIX_LEN, key->plen) ||
+	    nla_put_u16(msg, PMTUFIX_A_MSS_VALUE,
+			pmtufix_mss_action_value(r->action)) ||
+	    nla_put_u8(msg, PMTUFIX_A_MSS_DIR,
+			pmtufix_mss_action_dir(r->action))) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/* Where a dump resumes: after the key of the last rule it sent. */
+struct pmtufix_mss_dump_ctx {
+	struct pmtufix_mss_key last;
+	bool started;
+};
+
+/*
+ * Each part of the dump takes the lock, finds its place again by key
+ * (O(log n)) and fills one skb. Rules may change between two parts: a rule
+ * present throughout is still sent exactly once, and the generation
+ * counter flags the parts after a change with NLM_F_DUMP_INTR.
+ */
+static int pmtufix_mss_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pmtufix_mss_dump_ctx *ctx = (void *)cb->ctx;
+	struct pmtufix_net *pn = pmtufix_pernet(sock_net(skb->sk));
+	struct pmtufix_mss_table *t;
+	struct pmtufix_mss_rule *r;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	mutex_lock(&pn->lock);
+	t = rcu_dereference_protected(pn->mss, lockdep_is_held(&pn->lock));
+	if (!t)
+		goto out;
+	cb->seq = t->gen;
+	for (r = pmtufix_mss_next(t, ctx->started ? &ctx->last : NULL); r;
+	     r = pmtufix_mss_succ(r)) {
+		if (pmtufix_mss_fill(skb, r, cb))
+			break;
+		ctx->last = r->key;
+		ctx->started = true;
+	}
+out:
+	mutex_unlock(&pn->lock);
+	return skb->len;
+}
+
 static const struct genl_ops pmtufix_genl_ops[] = {
 	{
 		.cmd	= PMTUFIX_CMD_GET_CONFIG,
@@ -266,6 +505,29 @@ static const struct genl_ops pmtufix_genl_ops[] = {
 	{
 		.cmd	= PMTUFIX_CMD_RESET_STATS,
 		.doit	= pmtufix_reset_stats,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PMTUFIX_CMD_MSS_ADD,
+		.doit	= pmtufix_mss_add_doit,
+		.policy	= pmtufix_mss_add_policy,
+		.maxattr = PMTUFIX_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PMTUFIX_CMD_MSS_DEL,
+		.doit	= pmtufix_mss_del_doit,
+		.policy	= pmtufix_mss_del_policy,
+		.maxattr = PMTUFIX_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PMTUFIX_CMD_MSS_GET,
+		.dumpit	= pmtufix_mss_dumpit,
+	},
+	{
+		.cmd	= PMTUFIX_CMD_MSS_FLUSH,
+		.doit	= pmtufix_mss_flush_doit,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

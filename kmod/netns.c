@@ -8,6 +8,7 @@
 #include <linux/lockdep.h>
 #include <linux/string.h>
 
+#include "mss.h"
 #include "netns.h"
 #include "rescue.h"
 
@@ -29,36 +30,50 @@ void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason)
 	u64_stats_update_end(&s->syncp);
 }
 
-static void pmtufix_stats_sum(struct pmtufix_net *pn,
-			      u64 sum[__PMTUFIX_REASON_MAX])
+void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat)
+{
+	struct pmtufix_pcpu_stats *s = this_cpu_ptr(pn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->mss[stat]);
+	u64_stats_update_end(&s->syncp);
+}
+
+static void pmtufix_stats_sum(struct pmtufix_net *pn, struct pmtufix_stats *sum)
 {
 	int cpu, r;
 
-	memset(sum, 0, sizeof(u64) * __PMTUFIX_REASON_MAX);
+	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct pmtufix_pcpu_stats *s = per_cpu_ptr(pn->stats, cpu);
-		u64 v[__PMTUFIX_REASON_MAX];
+		struct pmtufix_stats v;
 		unsigned int start;
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
 			for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
-				v[r] = u64_stats_read(&s->count[r]);
+				v.count[r] = u64_stats_read(&s->count[r]);
+			for (r = 0; r < __PMTUFIX_MSS_STAT_MAX; r++)
+				v.mss[r] = u64_stats_read(&s->mss[r]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
-			sum[r] += v[r];
+			sum->count[r] += v.count[r];
+		for (r = 0; r < __PMTUFIX_MSS_STAT_MAX; r++)
+			sum->mss[r] += v.mss[r];
 	}
 }
 
-void pmtufix_stats_read(struct pmtufix_net *pn, u64 out[__PMTUFIX_REASON_MAX])
+void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out)
 {
 	int r;
 
 	lockdep_assert_held(&pn->lock);
 	pmtufix_stats_sum(pn, out);
 	for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
-		out[r] -= pn->stats_base[r];
+		out->count[r] -= pn->stats_base.count[r];
+	for (r = 0; r < __PMTUFIX_MSS_STAT_MAX; r++)
+		out->mss[r] -= pn->stats_base.mss[r];
 }
 
 /*
@@ -68,7 +83,7 @@ void pmtufix_stats_read(struct pmtufix_net *pn, u64 out[__PMTUFIX_REASON_MAX])
 void pmtufix_stats_reset(struct pmtufix_net *pn)
 {
 	lockdep_assert_held(&pn->lock);
-	pmtufix_stats_sum(pn, pn->stats_base);
+	pmtufix_stats_sum(pn, &pn->stats_base);
 }
 
 static int __net_init pmtufix_net_init(struct net *net)
@@ -86,6 +101,7 @@ static int __net_init pmtufix_net_init(struct net *net)
 	pn->rescue = pmtufix_default_rescue;
 	pn->log_level = pmtufix_default_log_level;
 	pn->mtu_floor = 0;
+	RCU_INIT_POINTER(pn->mss, NULL);
 
 	ratelimit_default_init(&pn->log_rs);
 	ratelimit_state_init(&pn->event_rs, PMTUFIX_EVENT_INTERVAL,
@@ -106,12 +122,13 @@ err_hook:
 }
 
 /*
- * The hook goes in pre_exit: the core waits for an RCU grace period between
- * pre_exit and exit, so no packet is still inside the hook when exit frees
- * what it uses.
+ * The hooks go in pre_exit: the core waits for an RCU grace period between
+ * pre_exit and exit, so no packet is still inside a hook when exit frees
+ * what they use.
  */
 static void __net_exit pmtufix_net_pre_exit(struct net *net)
 {
+	pmtufix_mss_net_pre_exit(net);
 	pmtufix_rescue_unregister(net);
 }
 
@@ -119,6 +136,7 @@ static void __net_exit pmtufix_net_exit(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
 
+	pmtufix_mss_net_exit(net);
 	mutex_destroy(&pn->lock);
 	free_percpu(pn->stats);
 }

@@ -14,8 +14,17 @@
 
 struct pmtufix_pcpu_stats {
 	u64_stats_t count[__PMTUFIX_REASON_MAX];
+	u64_stats_t mss[__PMTUFIX_MSS_STAT_MAX];
 	struct u64_stats_sync syncp;
 };
+
+/* Totals of all CPUs. */
+struct pmtufix_stats {
+	u64 count[__PMTUFIX_REASON_MAX];
+	u64 mss[__PMTUFIX_MSS_STAT_MAX];
+};
+
+struct pmtufix_mss_table;
 
 struct pmtufix_net {
 	/*
@@ -30,7 +39,10 @@ struct pmtufix_net {
 
 	struct pmtufix_pcpu_stats __percpu *stats;
 	/* Totals at the last reset, subtracted on read; under @lock. */
-	u64 stats_base[__PMTUFIX_REASON_MAX];
+	struct pmtufix_stats stats_base;
+
+	/* MSS rules: NULL until the first is added; changed under @lock. */
+	struct pmtufix_mss_table __rcu *mss;
 
 	struct ratelimit_state log_rs;
 	struct ratelimit_state event_rs;
@@ -48,9 +60,10 @@ static inline u32 pmtufix_floor_effective(const struct net *net, u32 floor)
 	return floor ?: READ_ONCE(net->ipv4.ip_rt_min_pmtu);
 }
 
+/* From softirq context, or with bottom halves disabled. */
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason);
-void pmtufix_stats_read(struct pmtufix_net *pn,
-			u64 out[__PMTUFIX_REASON_MAX]);
+void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat);
+void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out);
 void pmtufix_stats_reset(struct pmtufix_net *pn);
 
 int pmtufix_netns_init(bool rescue, u8 log_level);
