@@ -266,6 +266,37 @@ struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags)
 	return genl_msg(nl, nl->family_id, cmd, PMTUFIX_GENL_VERSION, flags);
 }
 
+/* True when buf holds the NLMSG_DONE or NLMSG_ERROR that ends request seq. */
+static bool ends(const void *buf, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *h = buf;
+	int n = (int)len;
+
+	for (; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n))
+		if (h->nlmsg_seq == seq &&
+		    (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+			return true;
+	return false;
+}
+
+/*
+ * libmnl stops at the first message flagged NLM_F_DUMP_INTR (the kernel's
+ * objects changed during the dump). Read the rest of that dump, so that the
+ * socket is clean for the next request, and say -EINTR: the caller may start
+ * the dump over.
+ */
+static int drain_dump(struct pf_nl *nl, uint32_t seq, ssize_t n)
+{
+	while (!ends(nl->buf, (size_t)n, seq)) {
+		n = nl_recv(nl);
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? (int)n : -ENODATA;
+	}
+	return -EINTR;
+}
+
 int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *nlh, pf_nl_cb cb, void *data)
 {
 	struct talk t = { .nl = nl, .cb = cb, .data = data };
@@ -289,6 +320,8 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *nlh, pf_nl_cb cb, void *data)
 		errno = 0;
 		ret = mnl_cb_run2(nl->buf, (size_t)n, seq, nl->portid, cb_data, &t,
 				  ctl_cbs, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR && !t.err && errno == EINTR)
+			return drain_dump(nl, seq, n);
 		if (ret == MNL_CB_ERROR)
 			return -(t.err ? t.err : errno ? errno : EPROTO);
 		if (ret == MNL_CB_STOP)

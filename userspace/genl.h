@@ -61,7 +61,8 @@ struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags);
 /*
  * Send a request and feed each reply to cb until the ACK or the end of the
  * dump. Returns 0 or -errno; ext_msg then holds what the kernel said, if
- * anything (on success: a warning).
+ * anything (on success: a warning). -EINTR: the dump was interrupted by a
+ * change (NLM_F_DUMP_INTR); its rest was read and dropped, ask again.
  */
 int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *nlh, pf_nl_cb cb, void *data);
 

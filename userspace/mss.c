@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `pmtufix mss`: add, delete, list and flush MSS rules. */
+/* `pmtufix mss`: add, delete, list and flush MSS rules; their counters. */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -17,9 +17,11 @@ const char pf_usage_mss[] =
 	"       pmtufix mss del PREFIX\n"
 	"       pmtufix mss [ show ]\n"
 	"       pmtufix mss flush\n"
+	"       pmtufix mss stats\n"
 	"where  PREFIX := an IPv4 or IPv6 ADDRESS[/LENGTH] with the host bits zero\n"
 	"       MSS := 88..65495; auto = route MTU - 40 (IPv4) or - 60 (IPv6)\n"
-	"       dir: SYNs to the prefix, from it, or both (the default)\n";
+	"       dir: SYNs to the prefix, from it, or both (the default)\n"
+	"stats: what became of the SYNs a rule applied to (reset with 'stats reset')\n";
 
 int pf_mss_rule_decode(const struct nlattr *nest, struct pf_mss_rule *r)
 {
@@ -75,15 +77,20 @@ int pf_mss_fail(struct pf_ctx *c, const char *what, int err)
 		pf_error(c, "this pmtufix module does not support MSS rules");
 		return PF_EXIT_FAIL;
 	}
+	if (err == -EINTR) {
+		pf_error(c, "%s: the rules kept changing while being listed; try again", what);
+		return PF_EXIT_FAIL;
+	}
 	return pf_fail(c, what, err);
 }
 
 struct rule_list {
 	struct pf_mss_rule *v;
-	size_t n;
+	size_t n, cap;
 	int err;
 };
 
+/* Tables of 100k rules and more: grow by half, not by one. */
 static int list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
@@ -94,12 +101,17 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		l->err = -EPROTO;
 		return MNL_CB_OK;
 	}
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (!v) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap + l->cap / 2 : 64;
+
+		v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		l->v = v;
+		l->cap = cap;
 	}
-	l->v = v;
 	if (pf_mss_rule_decode(tb[PMTUFIX_A_MSS_RULE], &l->v[l->n]))
 		l->err = -EPROTO;
 	else
@@ -107,20 +119,27 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Dumps interrupted by changes (-EINTR) are started over, this many times at most. */
+#define PF_MSS_DUMP_TRIES	5
+
 int pf_mss_list(struct pf_ctx *c, struct pf_mss_rule **rules, size_t *n)
 {
 	struct rule_list l = { 0 };
 	struct nlmsghdr *nlh;
-	int err;
+	int err, tries = 0;
 
 	*rules = NULL;
 	*n = 0;
 	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_GET))
 		return -EOPNOTSUPP;
-	nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_GET, NLM_F_DUMP);
-	err = pf_request(c, nlh, list_cb, &l);
-	if (!err)
-		err = l.err;
+	do {
+		l.n = 0;
+		l.err = 0;
+		nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_GET, NLM_F_DUMP);
+		err = pf_request(c, nlh, list_cb, &l);
+		if (!err)
+			err = l.err;
+	} while (err == -EINTR && ++tries < PF_MSS_DUMP_TRIES);
 	if (err) {
 		free(l.v);
 		return err;
@@ -185,6 +204,73 @@ void pf_mss_print(const struct pf_mss_rule *rules, size_t n)
 	}
 	pf_close_array();
 	pf_print_end();
+}
+
+static const char *const mss_stat_names[] = {
+	[PMTUFIX_MSS_STAT_CLAMPED]	= "clamped",
+	[PMTUFIX_MSS_STAT_INSERTED]	= "inserted",
+	[PMTUFIX_MSS_STAT_KEPT]		= "kept",
+	[PMTUFIX_MSS_STAT_MALFORMED]	= "malformed",
+	[PMTUFIX_MSS_STAT_NO_ROUTE]	= "no_route",
+	[PMTUFIX_MSS_STAT_FAILED]	= "failed",
+};
+
+_Static_assert(sizeof(mss_stat_names) / sizeof(mss_stat_names[0]) == __PMTUFIX_MSS_STAT_MAX,
+	       "a name for every MSS counter");
+
+struct mss_counters {
+	uint64_t v[__PMTUFIX_MSS_STAT_MAX];
+	bool found;
+};
+
+static int mss_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1], *attr;
+	struct mss_counters *m = data;
+
+	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_MSS_STATS])
+		return MNL_CB_OK;
+	m->found = true;
+	mnl_attr_for_each_nested(attr, tb[PMTUFIX_A_MSS_STATS]) {
+		uint16_t type = mnl_attr_get_type(attr);
+		uint64_t v;
+
+		/* Type = counter + 1; 0 is padding; newer counters are skipped. */
+		if (type == PMTUFIX_A_STATS_PAD || type > __PMTUFIX_MSS_STAT_MAX ||
+		    !pf_attr_u64(attr, &v))
+			continue;
+		m->v[type - 1] = v;
+	}
+	return MNL_CB_OK;
+}
+
+static int mss_stats(struct pf_ctx *c)
+{
+	struct mss_counters m = { 0 };
+	char fmt[32];
+	int err;
+
+	if (pf_connect(c))
+		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT) {
+		pf_error(c, "mss stats: the nft backend keeps no MSS counters");
+		return PF_EXIT_FAIL;
+	}
+	err = pf_request(c, pf_nl_msg(&c->nl, PMTUFIX_CMD_GET_STATS, 0), mss_stats_cb, &m);
+	if (err)
+		return pf_mss_fail(c, "cannot read the MSS counters", err);
+	if (!m.found) {
+		pf_error(c, "this pmtufix module does not count MSS rewrites");
+		return PF_EXIT_FAIL;
+	}
+	pf_open_object(NULL);
+	for (int i = 0; i < __PMTUFIX_MSS_STAT_MAX; i++) {
+		snprintf(fmt, sizeof(fmt), "%s: %%s\n", mss_stat_names[i]);
+		pf_print_uint(PF_ANY, mss_stat_names[i], fmt, m.v[i]);
+	}
+	pf_close_object();
+	pf_print_end();
+	return PF_EXIT_OK;
 }
 
 static int mss_show(struct pf_ctx *c)
@@ -259,6 +345,11 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 		if (err)
 			return pf_mss_fail(c, what, err);
 		return PF_EXIT_OK;
+	}
+	if (pf_matches(argv[0], "stats")) {
+		if (argc > 1)
+			return pf_usage_error(c, pf_usage_mss, "unexpected '%s'", argv[1]);
+		return mss_stats(c);
 	}
 	if (pf_matches(argv[0], "flush")) {
 		if (argc > 1)

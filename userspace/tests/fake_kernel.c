@@ -200,6 +200,12 @@ static void get_stats(struct fake_kernel *k, const struct nlmsghdr *req)
 	for (unsigned int r = 0; r < k->ncounters; r++)
 		mnl_attr_put_u64(nlh, (uint16_t)(r + 1), k->counters[r]);
 	mnl_attr_nest_end(nlh, nest);
+	if (k->nmss_counters) {
+		nest = mnl_attr_nest_start(nlh, PMTUFIX_A_MSS_STATS);
+		for (unsigned int r = 0; r < k->nmss_counters; r++)
+			mnl_attr_put_u64(nlh, (uint16_t)(r + 1), k->mss_counters[r]);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	push(k, nlh);
 	ack(k, req, 0, NULL);
 }
@@ -296,15 +302,20 @@ static void mss_del(struct fake_kernel *k, const struct nlmsghdr *req)
 /* A dump: the rules in the order they were added, not sorted. */
 static void mss_get(struct fake_kernel *k, const struct nlmsghdr *req)
 {
+	uint16_t intr = k->dump_intr > 0 ? NLM_F_DUMP_INTR : 0;
 	char buf[MSGLEN];
 	struct nlmsghdr *nlh;
 	int done = 0;
 
+	if (k->dump_intr > 0)
+		k->dump_intr--;
 	for (size_t i = 0; i < k->nrules; i++) {
 		const struct pf_mss_rule *r = &k->rules[i];
 		struct nlattr *nest;
 
-		nlh = reply(buf, req, FAKE_FAMILY_ID, PMTUFIX_CMD_MSS_GET, NLM_F_MULTI);
+		/* As the kernel does: from the part after a change on. */
+		nlh = reply(buf, req, FAKE_FAMILY_ID, PMTUFIX_CMD_MSS_GET,
+			    NLM_F_MULTI | (i ? intr : 0));
 		nest = mnl_attr_nest_start(nlh, PMTUFIX_A_MSS_RULE);
 		mnl_attr_put_u8(nlh, PMTUFIX_A_MSS_FAMILY, r->prefix.family);
 		mnl_attr_put(nlh, PMTUFIX_A_MSS_PREFIX, pf_prefix_addrlen(&r->prefix), r->prefix.addr);
@@ -440,6 +451,7 @@ void fake_init(struct fake_kernel *k)
 	k->log = PMTUFIX_LOG_RESCUE;
 	k->min_pmtu = 552;
 	k->ncounters = PMTUFIX_REASON_MAX + 1;
+	k->nmss_counters = PMTUFIX_MSS_STAT_MAX + 1;
 }
 
 void fake_install(struct fake_kernel *k)

@@ -42,6 +42,9 @@ struct fake_kernel {
 	uint32_t floor, min_pmtu;
 	uint64_t counters[12];
 	unsigned int ncounters;	/* reasons sent: may exceed the ones we know */
+	uint64_t mss_counters[8];
+	unsigned int nmss_counters;	/* MSS counters sent; 0: no MSS nest at all */
+	int dump_intr;		/* this many MSS dumps say NLM_F_DUMP_INTR */
 	struct pf_mss_rule rules[FAKE_MAX_RULES];
 	size_t nrules;
 	int adds;

@@ -333,6 +333,40 @@ static void mss(void)
 	run("mss flush");
 	ok(R.rc == 0 && K.nrules == 0, "mss flush");
 
+	/* Rules changed during the dump: it is started over. */
+	fake_rule(&K, "10.1.0.0/16", 1400, PMTUFIX_MSS_DIR_BOTH);
+	fake_rule(&K, "10.2.0.0/16", 1400, PMTUFIX_MSS_DIR_BOTH);
+	K.dump_intr = 2;
+	run("mss show");
+	ok(R.rc == 0 && !strcmp(R.out, "10.1.0.0/16 mss 1400 dir both\n10.2.0.0/16 mss 1400 dir both\n"),
+	   "mss show: interrupted dumps are started over");
+	is_str(K.trace, "getfamily mss_get mss_get mss_get", "mss show: three dumps");
+	K.dump_intr = 5;
+	run("mss show");
+	ok(R.rc == 1 && !*R.out &&
+	   !strcmp(R.err, "pmtufix: cannot list the MSS rules: the rules kept changing while "
+			  "being listed; try again\n"),
+	   "mss show: gives up when rules keep changing");
+	K.dump_intr = 0;
+	run("mss flush");
+
+	K.mss_counters[PMTUFIX_MSS_STAT_CLAMPED] = 12;
+	K.mss_counters[PMTUFIX_MSS_STAT_NO_ROUTE] = 1;
+	run("mss stats");
+	is_str(R.out, "clamped: 12\ninserted: 0\nkept: 0\nmalformed: 0\nno_route: 1\nfailed: 0\n",
+	       "mss stats: text");
+	is_str(K.trace, "getfamily get_stats", "mss stats: one request");
+	K.nmss_counters = PMTUFIX_MSS_STAT_MAX + 3;	/* a newer module */
+	run("-j mss stats");
+	is_str(R.out, "{\"clamped\":12,\"inserted\":0,\"kept\":0,\"malformed\":0,"
+		      "\"no_route\":1,\"failed\":0}\n", "mss stats: JSON, newer counters skipped");
+	K.nmss_counters = 0;
+	run("mss stats");
+	ok(R.rc == 1 && !strcmp(R.err, "pmtufix: this pmtufix module does not count MSS rewrites\n"),
+	   "mss stats: module without MSS counters");
+	run("mss stats now");
+	is_int(R.rc, 2, "mss stats: no arguments");
+
 	K.has_mss = false;
 	run("mss show");
 	ok(R.rc == 1 && !strcmp(R.err, "pmtufix: this pmtufix module does not support MSS rules\n"),
