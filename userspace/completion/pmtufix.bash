@@ -102,7 +102,7 @@ _pmtufix()
 		;;
 	mss)
 		if [ "$n" -eq 0 ]; then
-			w="add del show flush help"
+			w="add del show flush stats help"
 		else
 			case ${args[0]} in
 			add)
