@@ -1,0 +1,528 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317,SC2119 # cases run through $tests; optional args
+#
+# test-rescue-forged.sh - forged ICMP frag-needed errors against pmtufix: only
+# an error about a flow the server really has, arriving where that flow
+# leaves, with a sane MTU and a usable quote, is rescued; everything else is
+# counted under its reason and still dropped by strict reverse-path filtering.
+#
+#   $CLI 10.10.20.20 ---- $RTR ---- r_srv/eth1 ---- $SRV 10.10.10.10 (eth1)
+#                          |        forged ICMP      172.20.20.10 (eth0)
+#                          |        from 172.20.20.2 rp_filter=1
+#                          +------- r_mgmt/eth0 -----+
+#
+# (full diagram in topo.sh). forge_icmp.py sends each error from the router's
+# management address 172.20.20.2 out r_srv, so that it reaches the server on
+# eth1, where strict RPF drops it unless pmtufix rescues it. Flows the errors
+# quote, held open for the whole run by one small program:
+#   A  TCP 10.10.10.10:P  <- 10.10.20.20:P+1   (idle; its send sequence read
+#                                                with TCP_REPAIR)
+#   M  TCP 172.20.20.10:P+3 -> 172.20.20.2:P+2 (over eth0, the mgmt network)
+#   U  UDP 0.0.0.0:P+4 on the server
+#
+# Each case checks that no PMTU is known before it, sends one error, and then
+# that exactly one counter of "pmtufix -j stats" rose (or none, for errors
+# pmtufix leaves alone), that IPReversePathFilter rose for every rejected
+# error and not for a rescued one, and that the route cache toward the quoted
+# peer is unchanged (or shows the rescued MTU). The route cache is flushed
+# after every case.
+#
+# forged_host       the server alone: no conntrack, no forwarding
+# forged_conntrack  the same with a masqueraded pod behind the server
+#                   (conntrack active, forwarding on), plus a quoted source
+#                   that is not local (the pod, with no conntrack entry)
+#
+# Cases of each pass: positive controls (TCP A in window, UDP U, quote with IP
+# options, MTU at the floor, error for M arriving on eth0: not-needed); no-flow
+# (TCP, UDP, ICMP); seq-window (A: next, previous and far sequence numbers);
+# wrong-iface (M's error arriving on eth1; U toward a peer routed out eth0);
+# below-floor (68, 500, 551, and 1399 under "floor 1400"); malformed (quote
+# truncated, L4 under 8 bytes, version 6, IHL 4, IHL 15, non-first fragment,
+# bad ICMP checksum, addressed to another local address); ICMP type 3 codes
+# 1 and 3 (not pmtufix's business: dropped by RPF, no counter moves).
+#
+# Usage: test-rescue-forged.sh [-t "case ..."] [-v]
+#   PMTUFIX_SKIP_LOAD=1: run without the module (every case must then fail)
+
+dir=${BASH_SOURCE[0]%/*}
+[[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
+# shellcheck source=topo.sh
+source "$dir/topo.sh" || exit 1
+
+tests="
+	forged_host	forged errors against the server alone
+	forged_conntrack	forged errors with conntrack and forwarding active"
+
+REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled"
+
+# Holds flows A, M and U open until killed and prints "ready SEQ_A SEQ_M" (the
+# next sequence number each sends; -1 if TCP_REPAIR is refused). Then forges:
+# reads forge_icmp.py command lines from CMD_FIFO, runs each in-process (a
+# python start costs a second in the guest) and answers "done RC" on ANS_FIFO,
+# back in the server's netns. The kernel handles a forged error before its
+# sendto() returns (veth delivers in the sender's context), so after "done"
+# the counters are final.
+# Arguments: SRV CLI RTR BASE_PORT SELFTESTS_DIR CMD_FIFO ANS_FIFO.
+HOLDER_PY='
+import ctypes, os, shlex, socket, sys
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def setns(ns):
+    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000):
+        raise OSError(ctypes.get_errno(), "setns " + ns)
+    os.close(fd)
+
+
+def tcp_pair(lns, laddr, lport, cns, caddr, cport):
+    setns(lns)
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((laddr, lport))
+    lsock.listen(1)
+    setns(cns)
+    csock = socket.socket()
+    csock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    csock.bind((caddr, cport))
+    csock.settimeout(5)
+    csock.connect((laddr, lport))
+    lsock.settimeout(5)
+    asock = lsock.accept()[0]
+    return lsock, asock, csock
+
+
+def send_seq(sock):
+    """snd_nxt of an idle socket: its write_seq, read in repair mode."""
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
+        sock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
+        seq = sock.getsockopt(socket.IPPROTO_TCP, 21)  # TCP_QUEUE_SEQ
+        sock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
+        return seq & 0xffffffff
+    except OSError:
+        return -1
+
+
+srv, cli, rtr, port, selftests, cmd_fifo, ans_fifo = sys.argv[1:8]
+port = int(port)
+a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1)
+m = tcp_pair(rtr, "172.20.20.2", port + 2, srv, "172.20.20.10", port + 3)
+setns(srv)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("0.0.0.0", port + 4))
+print("ready %d %d" % (send_seq(a[1]), send_seq(m[2])), flush=True)
+
+sys.path.insert(0, selftests)
+import forge_icmp
+
+cmd = os.fdopen(os.open(cmd_fifo, os.O_RDWR), "r")
+ans = os.fdopen(os.open(ans_fifo, os.O_RDWR), "w")
+for line in cmd:
+    sys.argv = ["forge_icmp.py"] + shlex.split(line)
+    try:
+        rc = forge_icmp.main()
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 2
+    setns(srv)
+    ans.write("done %d\n" % rc)
+    ans.flush()
+'
+
+HOLD_PORT=0 SEQ_A=-1 SEQ_M=-1 HOLDER_PID='' CMD_FD='' ANS_FD=''
+
+# holder_ready LOG: the holder said "ready"; its seqs in SEQ_A, SEQ_M.
+holder_ready()
+{
+	local word seq_a seq_m
+
+	[[ -s $1 ]] || return 1
+	read -r word seq_a seq_m <"$1" || return 1
+	[[ $word == ready ]] || return 1
+	SEQ_A=$seq_a SEQ_M=$seq_m
+}
+
+# hold_flows BASE_PORT: start the holder (killed in the current scope).
+# Call it from the test's own shell (it opens file descriptors).
+hold_flows()
+{
+	local log i fifo
+
+	lib_tmpdir || return 1
+	HOLD_PORT=$1
+	log=$LIB_TMPDIR/holder.$1.log
+	fifo=$LIB_TMPDIR/holder.$1
+	mkfifo "$fifo.cmd" "$fifo.ans" || return 1
+	exec {CMD_FD}<>"$fifo.cmd" {ANS_FD}<>"$fifo.ans"
+	defer eval "exec $CMD_FD>&- $ANS_FD<&-"
+	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$CLI" "$RTR" \
+		"$HOLD_PORT" "$SELFTESTS_DIR" "$fifo.cmd" "$fifo.ans"
+	HOLDER_PID=$SPAWNED_PID
+	SNAP_OK=0
+	for ((i = 0; i < 200; i++)); do
+		holder_ready "$log" && break
+		kill -0 "$SPAWNED_PID" 2>/dev/null || break
+		lib_sleep 0.05
+	done
+	if ! holder_ready "$log"; then
+		log_info "flow holder: $(<"$log")"
+		return 1
+	fi
+	log_info "flows held from port $HOLD_PORT: A next seq $SEQ_A, M next seq $SEQ_M"
+}
+
+# srv_drops: IPReversePathFilter of $SRV, read through the holder's /proc
+# entry (the holder lives in $SRV between forgeries): no process spawned.
+srv_drops()
+{
+	local -a names vals
+	local rest i
+
+	while read -r _ rest; do
+		if ((${#names[@]} == 0)); then
+			read -r -a names <<<"$rest"
+			continue
+		fi
+		read -r -a vals <<<"$rest"
+		for i in "${!names[@]}"; do
+			if [[ ${names[i]} == IPReversePathFilter ]]; then
+				DROPS=${vals[i]}
+				return 0
+			fi
+		done
+		names=()
+	done <"/proc/$HOLDER_PID/net/netstat"
+	return 1
+}
+
+# forge ARGS...: forge_icmp.py ARGS, run by the holder.
+forge()
+{
+	local word rc
+
+	((VERBOSE)) && echo "# [rtr] forge_icmp.py $*" >&2
+	printf '%q ' "$@" >&"$CMD_FD"
+	echo >&"$CMD_FD"
+	read -r -t 10 -u "$ANS_FD" word rc || return 124
+	[[ $word == "done" ]] || return 125
+	return "$rc"
+}
+
+declare -A BEFORE=()
+DROPS=0
+SNAP_OK=0
+
+# snapshot: BEFORE = the counters now; false if they cannot be read.
+snapshot()
+{
+	local r
+
+	BEFORE=()
+	pmtufix_stats "$SRV" || return 1
+	for r in $REASONS; do
+		BEFORE[$r]=${PMTUFIX_STATS[$r]:-0}
+	done
+}
+
+# moved: something happened since BEFORE (reads PMTUFIX_STATS and DROPS);
+# status 2 when the counters cannot be read.
+moved()
+{
+	local r
+
+	srv_drops
+	pmtufix_stats "$SRV" || return 2
+	((DROPS != BEFORE[drops])) && return 0
+	for r in $REASONS; do
+		((${PMTUFIX_STATS[$r]:-0} != ${BEFORE[$r]:-0})) && return 0
+	done
+	return 1
+}
+
+# forged WHAT EXPECT NS PEER MTU -- FORGE_ICMP_ARGS...
+#   EXPECT  the reason counted (a key of PMTUFIX_STATS), or "none"
+#   NS PEER where an update would show: "ip route get PEER" in NS
+#   MTU     "" = the error is dropped: no mtu toward PEER, IPReversePathFilter
+#           rises; else the error gets through: mtu MTU, no reverse-path drop
+# The forge sends from the router's management address to the server's eth1
+# address unless the arguments say otherwise (--dst, --dev). Counters are
+# read once per case: the reading after one case is the snapshot before the
+# next (nothing else in the topology sends frag-needed errors).
+forged()
+{
+	local what=$1 expect=$2 ns=$3 peer=$4 want=$5
+	local name="$PASS: $what" r d mtu diff='' i rc
+
+	shift 6
+	# A rejected error must leave no mtu: checked after it, which also
+	# proves there was none before. An accepted one must create it.
+	if [[ -n $want ]] && ! no_pmtu "$ns" "$peer"; then
+		log_test "$name"
+		return
+	fi
+	((SNAP_OK)) || snapshot
+	srv_drops
+	BEFORE[drops]=$DROPS
+
+	forge --ns "$RTR" --src "$RTR_MGMT_IP" --dst "$SRV_IP" "$@"
+	rc=$?
+	if ((rc)); then
+		check_err 1 "forge_icmp.py $* failed ($rc)"
+		log_test "$name"
+		SNAP_OK=0
+		return
+	fi
+	SNAP_OK=0
+	for ((i = 0; i < 20; i++)); do
+		moved
+		rc=$?
+		((rc == 1)) || break
+		lib_sleep 0.1
+	done
+	if ((rc == 2)); then
+		check_err 1 "cannot read the counters (pmtufix -j stats)"
+	elif ((rc)); then
+		check_err 1 "nothing was counted and IPReversePathFilter stayed ${BEFORE[drops]}: did the error arrive?"
+	fi
+	((${#PMTUFIX_STATS[@]})) && SNAP_OK=1
+
+	for r in $REASONS; do
+		d=$((${PMTUFIX_STATS[$r]:-0} - ${BEFORE[$r]:-0}))
+		((d)) && diff+=" $r+$d"
+		BEFORE[$r]=${PMTUFIX_STATS[$r]:-0}
+	done
+	if [[ $expect == none ]]; then
+		[[ -z $diff ]]
+		check_err $? "pmtufix counted it:$diff"
+	else
+		[[ $diff == " $expect+1" ]]
+		check_err $? "expected $expect+1, counted:${diff:- nothing}"
+	fi
+
+	mtu=$(route_mtu "$ns" "$peer")
+	if [[ -n $want ]]; then
+		[[ $mtu == "$want" ]]
+		check_err $? "${ns%%-*} shows mtu '${mtu:-none}' toward $peer, not $want"
+		((DROPS == BEFORE[drops]))
+		check_err $? "IPReversePathFilter rose (${BEFORE[drops]} -> $DROPS)"
+	else
+		[[ -z $mtu ]]
+		check_err $? "${ns%%-*} learnt mtu $mtu toward $peer from a rejected error"
+		((DROPS > BEFORE[drops]))
+		check_err $? "IPReversePathFilter did not rise (${BEFORE[drops]})"
+	fi
+	log_test "$name: ${expect//_/-}${want:+, mtu $want}"
+	[[ -n $want$mtu ]] && topo_flush_pmtu
+}
+
+# no_pmtu NS DST: true when NS knows no PMTU toward DST; else fails the test point.
+no_pmtu()
+{
+	local mtu
+
+	mtu=$(route_mtu "$1" "$2")
+	[[ -z $mtu ]] && return 0
+	check_err 1 "${1%%-*} already has mtu $mtu toward $2 before the case"
+	return 1
+}
+
+# Every case of one pass, against the flows held from $HOLD_PORT.
+forged_cases()
+{
+	local p=$HOLD_PORT
+	local -a tcp_a=(--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp
+			--sport "$p" --dport $((p + 1)))
+	local -a tcp_m=(--dst "$SRV_MGMT_IP" --inner-src "$SRV_MGMT_IP"
+			--inner-dst "$RTR_MGMT_IP" --proto tcp
+			--sport $((p + 3)) --dport $((p + 2)))
+	local -a udp_u=(--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp
+			--sport $((p + 4)) --dport 7777)
+	local seq far
+
+	# Positive controls: the same forge gets through when all is right.
+	if ((SEQ_A >= 0)); then
+		forged "TCP flow, sequence in window" rescued "$SRV" "$CLI_IP" 1500 -- \
+			"${tcp_a[@]}" --seq "$SEQ_A"
+	else
+		log_test_skip "$PASS: TCP flow, sequence in window" "TCP_REPAIR refused"
+	fi
+	forged "UDP socket" rescued "$SRV" "$CLI_IP" 1500 -- "${udp_u[@]}"
+	forged "UDP socket, quoted header with 8 bytes of IP options" rescued \
+		"$SRV" "$CLI_IP" 1500 -- "${udp_u[@]}" --inner-options 8
+	forged "UDP socket, mtu 552 (the floor)" rescued "$SRV" "$CLI_IP" 552 -- \
+		"${udp_u[@]}" --mtu 552
+	if ((SEQ_M >= 0)); then
+		forged "TCP flow over eth0, error arriving on eth0" not_needed \
+			"$SRV" "$RTR_MGMT_IP" 1500 -- "${tcp_m[@]}" --seq "$SEQ_M"
+	fi
+
+	# No such flow.
+	seq=$((SEQ_A >= 0 ? SEQ_A : 0))
+	forged "TCP, no connection on these ports" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp \
+		--sport "$p" --dport $((p + 9)) --seq "$seq"
+	forged "UDP, no socket on the port" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
+		--sport $((p + 9)) --dport 7777
+	forged "ICMP echo" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto icmp --sport 4242
+
+	# TCP sequence outside snd_una..snd_nxt (= SEQ_A: A is idle).
+	if ((SEQ_A >= 0)); then
+		seq=$(((SEQ_A + 1) & 0xffffffff))
+		forged "TCP flow, sequence snd_nxt + 1" seq_window "$SRV" "$CLI_IP" "" -- \
+			"${tcp_a[@]}" --seq "$seq"
+		seq=$(((SEQ_A - 1) & 0xffffffff))
+		forged "TCP flow, sequence snd_una - 1" seq_window "$SRV" "$CLI_IP" "" -- \
+			"${tcp_a[@]}" --seq "$seq"
+		far=$(((SEQ_A + 0x40000000) & 0xffffffff))
+	else
+		far=$((0x12345678))
+	fi
+	forged "TCP flow, sequence 2^30 away" seq_window "$SRV" "$CLI_IP" "" -- \
+		"${tcp_a[@]}" --seq "$far"
+
+	# The flow does not leave by the interface the error came in on.
+	if ((SEQ_M >= 0)); then
+		forged "TCP flow over eth0, error arriving on eth1" wrong_iface \
+			"$SRV" "$RTR_MGMT_IP" "" -- "${tcp_m[@]}" --seq "$SEQ_M" --dev r_srv
+	fi
+	forged "UDP socket, peer routed out eth0" wrong_iface "$SRV" 172.20.20.5 "" -- \
+		--inner-src "$SRV_IP" --inner-dst 172.20.20.5 --proto udp \
+		--sport $((p + 4)) --dport 7777
+
+	# Below the floor (auto: net.ipv4.route.min_pmtu = 552, then 1400).
+	forged "UDP socket, mtu 68" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 68
+	forged "UDP socket, mtu 500" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 500
+	forged "UDP socket, mtu 551" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 551
+	if ((SEQ_A >= 0)); then
+		forged "TCP flow in window, mtu 500" below_floor "$SRV" "$CLI_IP" "" -- \
+			"${tcp_a[@]}" --seq "$SEQ_A" --mtu 500
+	fi
+	if pmtufix "$SRV" set floor 1400; then
+		forged "floor 1400: UDP socket, mtu 1399" below_floor "$SRV" "$CLI_IP" "" -- \
+			"${udp_u[@]}" --mtu 1399
+		forged "floor 1400: UDP socket, mtu 1400" rescued "$SRV" "$CLI_IP" 1400 -- \
+			"${udp_u[@]}" --mtu 1400
+	else
+		check_err 1 "pmtufix set floor 1400 failed"
+		log_test "$PASS: floor 1400"
+	fi
+	pmtufix "$SRV" set floor auto
+	SNAP_OK=0
+
+	# The quote cannot be used.
+	forged "quote truncated to 12 bytes" malformed "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --truncate 12
+	forged "quoted L4 header of 4 bytes" malformed "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --l4-bytes 4
+	forged "quoted IP version 6" malformed "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --inner-version 6
+	forged "quoted IHL 4" malformed "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --inner-ihl 4
+	forged "quoted IHL 15 without the options" malformed "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --inner-ihl 15
+	forged "quoted non-first fragment" malformed "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --inner-frag-offset 185
+	forged "bad ICMP checksum" malformed "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --bad-csum
+	forged "sent to $SRV_IP, quoting $SRV_MGMT_IP" malformed "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_MGMT_IP" --inner-dst "$CLI_IP" --proto udp \
+		--sport $((p + 4)) --dport 7777
+
+	# Not frag-needed: left to the kernel, which drops it.
+	forged "type 3 code 1 (host unreachable)" none "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --code 1
+	forged "type 3 code 3 (port unreachable)" none "$SRV" "$CLI_IP" "" -- \
+		"${udp_u[@]}" --code 3
+}
+
+forged_host()
+{
+	PASS="no conntrack"
+	if ! hold_flows 5100; then
+		check_err 1 "cannot open the flows to quote"
+		log_test "$PASS: setup"
+		return
+	fi
+	forged_cases
+}
+
+forged_conntrack()
+{
+	PASS="conntrack"
+	if ! topo_add_pod; then
+		check_err 1 "cannot add the pod"
+		log_test "$PASS: setup"
+		return
+	fi
+	if ! hold_flows 5200; then
+		check_err 1 "cannot open the flows to quote"
+		log_test "$PASS: setup"
+		return
+	fi
+	forged_cases
+
+	# The pod's address, routed by the router through the server: not a
+	# local address, and no conntrack entry for the flow.
+	if rtr ip route add 10.244.1.0/24 via "$SRV_IP" dev r_srv; then
+		defer rtr ip route del 10.244.1.0/24 via "$SRV_IP" dev r_srv
+		forged "quoted source $POD_IP, no such connection" not_local \
+			"$POD" "$CLI_IP" "" -- --dst "$POD_IP" --inner-src "$POD_IP" \
+			--inner-dst "$CLI_IP" --proto udp --sport 5299 --dport 7777
+	else
+		check_err 1 "cannot route the pod network on the router"
+		log_test "$PASS: quoted source $POD_IP: setup"
+	fi
+}
+
+usage()
+{
+	echo "Usage: $0 [-t \"case ...\"] [-v]"
+	echo "Cases:"
+	printf '%s\n' "$tests"
+	exit 1
+}
+
+run=
+while getopts "t:vh" o; do
+	case $o in
+	t) run+=" $OPTARG" ;;
+	v) VERBOSE=1 ;;
+	*) usage ;;
+	esac
+done
+
+require_root
+require_cmd ip ss nft "$PYTHON" insmod rmmod
+[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
+[[ -f $PMTUFIX_KO ]] || ksft_skip_all "no $PMTUFIX_KO: run 'make module'"
+log_info "kernel $(uname -r)"
+
+if ! pmtufix_load; then
+	check_err 1 "insmod $PMTUFIX_KO failed"
+	log_test "load pmtufix"
+	ksft_finish
+fi
+if ! topo_seed rpf=1 mgmt_src=1; then
+	check_err 1 "cannot build the seed topology"
+	log_test "topology"
+	ksft_finish
+fi
+
+while IFS=$'\t' read -r name desc; do
+	[[ -z $name ]] && continue
+	if [[ -n $run && " $run " != *" $name "* ]]; then
+		continue
+	fi
+	log_info "$name: $desc"
+	now_ms; t0=$NOW_MS
+	defer_scope_push
+	"$name"
+	defer_scope_pop
+	now_ms
+	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
+done <<<"$tests"
+
+ksft_finish
