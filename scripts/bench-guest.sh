@@ -4,9 +4,9 @@
 # bench-guest.sh - the measurements of `make bench`, run inside the VM
 # (scripts/bench.sh boots it). Prints Markdown tables (scripts/bench-report.py).
 #
-# The machine is noisy, so nothing here is compared with a fixed number: every
-# variant runs in every round, in a rotating order, and the report gives
-# ratios between variants measured in the same round (median, min-max).
+# The machine is noisy, so nothing here is compared with a fixed number: the
+# variants run in rounds, in a rotating order, and the report gives ratios
+# between variants measured in the same round (median, min-max).
 #
 # 1. Recovery across the black hole (selftests/topo.sh, rp_filter=1 on the
 #    server unless the variant changes it). For each variant, from a flushed
@@ -18,6 +18,8 @@
 #               table whose default route leaves through the ingress interface
 #      probing  tcp_mtu_probing=1 in the server's namespace
 #      strict   rp_filter=1 and nothing else: stalls, costs STALL_TIMEOUT
+#    The two slow ones (seconds per run) only run every SLOW_EVERY-th round;
+#    the others, whose differences are small, in every round.
 # 2. Steady TCP throughput: one iperf3 stream between two namespaces over a
 #    veth pair (every segment and every ACK crosses PRE_ROUTING in the
 #    receiving namespace, where the module's hook runs once it is loaded);
@@ -25,7 +27,7 @@
 #    TPUT_PAIRS loaded phases of TPUT_PHASE s), bytes counted on the
 #    receiver's eth0.
 #
-# Environment: ROUNDS (7), STALL_TIMEOUT (5 s), WORK_TIMEOUT (30 s),
+# Environment: ROUNDS (15), SLOW_EVERY (5), STALL_TIMEOUT (5 s), WORK_TIMEOUT (30 s),
 # TPUT_PAIRS (60 loaded phases at most), TPUT_PHASE (0.5 s), TPUT_SETTLE
 # (0.3 s), TPUT_BUDGET (150 s: no new loaded phase after that), PARTS ("recovery throughput"), BENCH_RAW=1 prints the samples too.
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +35,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../selftests/topo.sh
 source "$top/selftests/topo.sh" >/dev/null || exit 1
 
-: "${ROUNDS:=7}"
+: "${ROUNDS:=15}"
+: "${SLOW_EVERY:=5}"
 : "${STALL_TIMEOUT:=5}"
 : "${WORK_TIMEOUT:=30}"
 : "${TPUT_PAIRS:=60}"
@@ -44,6 +47,7 @@ source "$top/selftests/topo.sh" >/dev/null || exit 1
 : "${BENCH_RAW:=0}"
 
 VARIANTS=(rpf2 pmtufix nftmark probing strict)
+declare -A SLOW=([probing]=1 [strict]=1)
 MARK=0x10
 MARK_TABLE=110
 TA_IP=192.168.77.1
@@ -139,7 +143,9 @@ measure_tls()
 
 recovery()
 {
-	local round v i n=${#VARIANTS[@]} timeout mtu
+	local round v i k n shift_by timeout mtu
+	local -a vs
+	local -A MTU_SEEN=()
 
 	topo_seed rpf=1 mgmt_src=1 || die "cannot build the seed topology"
 	# The router may send as many errors as the variants provoke: a stalled
@@ -156,20 +162,34 @@ recovery()
 	defer_scope_pop
 
 	for ((round = 1; round <= ROUNDS; round++)); do
+		vs=()
+		for v in "${VARIANTS[@]}"; do
+			[[ -n ${SLOW[$v]-} ]] && (((round - 1) % SLOW_EVERY)) && continue
+			vs+=("$v")
+		done
+		# Each round starts elsewhere in the list, slow rounds included.
+		shift_by=$((round - 1 + (round - 1) / SLOW_EVERY))
+		n=${#vs[@]}
 		for ((i = 0; i < n; i++)); do
-			v=${VARIANTS[(round - 1 + i) % n]}
+			v=${vs[(shift_by + i) % n]}
 			timeout=$WORK_TIMEOUT
 			[[ $v == strict ]] && timeout=$STALL_TIMEOUT
 			defer_scope_push
 			"variant_$v" || die "cannot set up variant $v"
 			measure_xfer "$timeout"
 			record recovery "$v" xfer "$round" "$MS" "$timeout"
-			if ((round == 1)); then
+			if [[ -z ${MTU_SEEN[$v]-} ]]; then
+				MTU_SEEN[$v]=1
 				mtu=$(route_mtu "$SRV" "$CLI_IP")
 				record pmtu "$v" "${mtu:--}"
 			fi
 			measure_tls "$timeout"
 			record recovery "$v" tls "$round" "$MS" "$timeout"
+			if [[ $v == pmtufix ]] && pmtufix_stats "$SRV"; then
+				for k in "${!PMTUFIX_STATS[@]}"; do
+					record stats "$k" "${PMTUFIX_STATS[$k]}"
+				done
+			fi
 			defer_scope_pop
 		done
 	done

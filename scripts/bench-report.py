@@ -6,6 +6,7 @@ Input, one sample a line:
   info KEY VALUE...
   recovery VARIANT xfer|tls ROUND MS|stall TIMEOUT_S
   pmtu VARIANT MTU|-
+  stats COUNTER VALUE                    (pmtufix's, after each of its runs)
   throughput on|off SEQ BITS_PER_SECOND   (phase SEQ of the stream)
   toggle on|off MS                       (the insmod or rmmod before it)
 
@@ -47,6 +48,19 @@ def quartiles(values, fmt, unit=''):
     return '%s%s (%s-%s)' % (fmt(q2), unit, fmt(q1), fmt(q3))
 
 
+def median_ci(values):
+    """95% confidence interval of the median (order statistics, normal
+    approximation of the binomial), or None for too few values."""
+    values = sorted(values)
+    n = len(values)
+    if n < 6:
+        return None
+    half = 1.96 * n ** 0.5 / 2
+    lo = max(0, int(n / 2 - half))
+    hi = min(n - 1, int(n / 2 + half + 1))
+    return values[lo], values[hi]
+
+
 def ms(v):
     return '%d' % round(v)
 
@@ -68,6 +82,7 @@ def main():
     rec = defaultdict(dict)      # (variant, metric) -> {round: ms or None}
     timeout = {}
     pmtu = {}
+    stats = defaultdict(int)     # pmtufix counter -> sum over its runs
     phases = []                  # (seq, side, bps)
     toggles = defaultdict(list)  # side -> [ms]
     for line in sys.stdin:
@@ -82,6 +97,8 @@ def main():
             timeout[v] = tmo
         elif f[0] == 'pmtu':
             pmtu[f[1]] = f[2]
+        elif f[0] == 'stats':
+            stats[f[1]] += int(f[2])
         elif f[0] == 'throughput':
             phases.append((int(f[2]), f[1], float(f[3])))
         elif f[0] == 'toggle':
@@ -95,21 +112,25 @@ def main():
     variants = [v for v in ORDER if (v, 'xfer') in rec]
     if variants:
         print('Recovery across the black hole from a flushed PMTU cache, '
-              '%s rounds: time in ms, median [min-max]; ratio to %s '
-              'in the same round, median [min-max]; PMTU = what '
-              '`ip route get` showed after the first transfer.' % (
-                  info.get('rounds', '?'), 'rp_filter=2'))
+              'variants interleaved over %s rounds: time in ms, median '
+              '[min-max]; ratio to rp_filter=2 in the same round, median '
+              '[min-max]; PMTU = what `ip route get` showed after a '
+              'transfer.' % info.get('rounds', '?'))
         print()
-        print('| variant | 64 KiB transfer | ratio | TLS handshake | ratio '
-              '| PMTU |')
-        print('|---|---|---|---|---|---|')
+        print('| variant | runs | 64 KiB transfer | ratio | TLS handshake '
+              '| ratio | PMTU |')
+        print('|---|---|---|---|---|---|---|')
         for v in variants:
-            cells = [LABELS.get(v, v)]
+            cells = [LABELS.get(v, v), str(len(rec[v, 'xfer']))]
             for metric in ('xfer', 'tls'):
                 cells += cell(rec, v, metric, timeout.get(v, '?'))
             cells.append(pmtu.get(v, '?'))
             print('| ' + ' | '.join(cells) + ' |')
         print()
+        if stats:
+            print('pmtufix counters over its runs: %s.' % ', '.join(
+                '%s %d' % (k, n) for k, n in sorted(stats.items()) if n))
+            print()
 
     if phases:
         phases.sort()
@@ -134,6 +155,12 @@ def main():
         print('| not loaded | %s | |' % quartiles(off, gbits))
         print('| loaded | %s | %s |' % (quartiles(on, gbits),
                                         quartiles(pairs, percent)))
+        ci = median_ci(pairs)
+        if ci:
+            print()
+            print('95%% confidence interval of the median ratio: %s-%s '
+                  '(%d loaded phases).' % (percent(ci[0]), percent(ci[1]),
+                                           len(pairs)))
         if toggles:
             print()
             print('insmod took %s ms, rmmod %s ms (median; before each phase, '

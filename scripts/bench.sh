@@ -22,7 +22,7 @@ echo "building pmtufix for $kver ..."
 } >"$log" 2>&1 || { cat "$log"; exit 1; }
 
 settings=()
-for v in ROUNDS STALL_TIMEOUT WORK_TIMEOUT TPUT_PAIRS TPUT_PHASE TPUT_SETTLE TPUT_BUDGET \
+for v in ROUNDS SLOW_EVERY STALL_TIMEOUT WORK_TIMEOUT TPUT_PAIRS TPUT_PHASE TPUT_SETTLE TPUT_BUDGET \
 	PARTS BENCH_RAW; do
 	[ -n "${!v:-}" ] && settings+=("$v=${!v}")
 done
