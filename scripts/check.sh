@@ -81,6 +81,10 @@ fi
 phase_end
 
 phase_start "host tests"
+scripts/check-spec.py >"$logdir/spec.log" 2>&1
+rc=$?
+cat "$logdir/spec.log"
+tally "$logdir/spec.log" "$rc" "netlink spec vs header and kernel"
 if [ -f userspace/Makefile ]; then
 	make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
 	rc=$?
