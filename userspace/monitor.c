@@ -109,9 +109,13 @@ void pf_event_print(const struct pf_event *ev, const char *ifname)
 	char buf[32];
 
 	pf_open_object(NULL);
-	if (ev->has_reason)
-		pf_print_string(PF_ANY, "reason", "%s",
+	/* JSON names a reason by its stats key, so the two can be joined. */
+	if (ev->has_reason) {
+		pf_print_string(PF_TEXT, "reason", "%s",
 				pf_reason_name(ev->reason, buf, sizeof(buf)));
+		pf_print_string(PF_JSON, "reason", "%s",
+				pf_reason_key(ev->reason, buf, sizeof(buf)));
+	}
 	else
 		pf_print_string(PF_ANY, "reason", "%s", "unknown");
 	if (ev->has_ifindex) {

@@ -523,7 +523,7 @@ static void monitor(void)
 	is_str(R.out, "{\"reason\":\"rescued\",\"ifindex\":1,\"ifname\":\"lo\",\"icmp_saddr\":\"172.20.20.2\","
 		      "\"mtu\":1500,\"proto\":\"tcp\",\"saddr\":\"10.10.10.10\",\"sport\":6443,"
 		      "\"daddr\":\"10.10.20.20\",\"dport\":43512}\n"
-		      "{\"reason\":\"no-flow\",\"ifindex\":999999,\"icmp_saddr\":\"172.20.20.2\",\"mtu\":1400,"
+		      "{\"reason\":\"no_flow\",\"ifindex\":999999,\"icmp_saddr\":\"172.20.20.2\",\"mtu\":1400,"
 		      "\"proto\":\"udp\",\"saddr\":\"10.10.10.10\",\"daddr\":\"10.10.20.20\"}\n",
 	       "monitor -j: one JSON object per line");
 }
