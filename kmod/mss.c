@@ -373,9 +373,9 @@ static unsigned int pmtufix_mss_hook4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct pmtufix_mss_syn syn;
 
-	if (likely(iph->protocol != IPPROTO_TCP))
+	if (iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
-	/* Later fragments have no TCP header; a first one has no room to grow. */
+	/* Later fragments have no TCP header; a SYN is hardly ever a first one. */
 	if (ip_is_fragment(iph))
 		return NF_ACCEPT;
 	syn.thoff = skb_network_offset(skb) + ip_hdrlen(skb);
