@@ -27,7 +27,8 @@
 #    TPUT_PAIRS loaded phases of TPUT_PHASE s), bytes counted on the
 #    receiver's eth0.
 #
-# Environment: ROUNDS (15), SLOW_EVERY (5), STALL_TIMEOUT (5 s), WORK_TIMEOUT (30 s),
+# Environment: ROUNDS (15), SLOW_EVERY (5), STALL_TIMEOUT (5 s), WORK_TIMEOUT
+# (30 s), SETTLE (0.3 s between a variant's setup and its first measurement),
 # TPUT_PAIRS (60 loaded phases at most), TPUT_PHASE (0.5 s), TPUT_SETTLE
 # (0.3 s), TPUT_BUDGET (150 s: no new loaded phase after that), PARTS ("recovery throughput"), BENCH_RAW=1 prints the samples too.
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +40,7 @@ source "$top/selftests/topo.sh" >/dev/null || exit 1
 : "${SLOW_EVERY:=5}"
 : "${STALL_TIMEOUT:=5}"
 : "${WORK_TIMEOUT:=30}"
+: "${SETTLE:=0.3}"
 : "${TPUT_PAIRS:=60}"
 : "${TPUT_PHASE:=0.5}"
 : "${TPUT_SETTLE:=0.3}"
@@ -176,6 +178,9 @@ recovery()
 			[[ $v == strict ]] && timeout=$STALL_TIMEOUT
 			defer_scope_push
 			"variant_$v" || die "cannot set up variant $v"
+			# Whatever the setup left running (insmod's aftermath,
+			# nft's) must not land in the measurement.
+			lib_sleep "$SETTLE"
 			measure_xfer "$timeout"
 			record recovery "$v" xfer "$round" "$MS" "$timeout"
 			if [[ -z ${MTU_SEEN[$v]-} ]]; then

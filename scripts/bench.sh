@@ -22,11 +22,11 @@ echo "building pmtufix for $kver ..."
 } >"$log" 2>&1 || { cat "$log"; exit 1; }
 
 settings=()
-for v in ROUNDS SLOW_EVERY STALL_TIMEOUT WORK_TIMEOUT TPUT_PAIRS TPUT_PHASE TPUT_SETTLE TPUT_BUDGET \
+for v in ROUNDS SLOW_EVERY STALL_TIMEOUT WORK_TIMEOUT SETTLE TPUT_PAIRS TPUT_PHASE TPUT_SETTLE TPUT_BUDGET \
 	PARTS BENCH_RAW; do
 	[ -n "${!v:-}" ] && settings+=("$v=${!v}")
 done
-echo "booting Linux $kver under qemu; the measurements take about 7 minutes ..."
+echo "booting Linux $kver under qemu; the measurements take 5 to 8 minutes ..."
 set +e
 selftests/vm/run.sh -k "$kver" -t 1500 -- env "${settings[@]}" scripts/bench-guest.sh 2>&1 |
 	tee -a "$log"
