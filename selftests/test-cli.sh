@@ -397,7 +397,7 @@ monitor()
 		return
 	fi
 	line=$(head -n 1 "$json")
-	[[ $line =~ ^\{\"reason\":\"no-flow\",\"ifindex\":[0-9]+,\"ifname\":\"eth1\",\"icmp_saddr\":\"172\.20\.20\.2\",\"mtu\":1500,\"proto\":\"tcp\",\"saddr\":\"10\.10\.10\.10\",\"sport\":1,\"daddr\":\"10\.10\.20\.20\",\"dport\":1\}$ ]]
+	[[ $line =~ ^\{\"reason\":\"no_flow\",\"ifindex\":[0-9]+,\"ifname\":\"eth1\",\"icmp_saddr\":\"172\.20\.20\.2\",\"mtu\":1500,\"proto\":\"tcp\",\"saddr\":\"10\.10\.10\.10\",\"sport\":1,\"daddr\":\"10\.10\.20\.20\",\"dport\":1\}$ ]]
 	check_err $? "JSON of a rejection: $line"
 	line=$(head -n 1 "$text")
 	[[ $line == "no-flow dev eth1 from 172.20.20.2 mtu 1500 tcp 10.10.10.10:1 -> 10.10.20.20:1" ]]
