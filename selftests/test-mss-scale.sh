@@ -109,9 +109,12 @@ apply()
 		log_info "rule cache: ${out##*/}, object $(</sys/kernel/slab/pmtufix_mss_rule/object_size) B, slot $(</sys/kernel/slab/pmtufix_mss_rule/slab_size) B"
 	fi
 	# The rule is 72 bytes; the hash table adds up to ~21 (8 per bucket).
-	((free0 - free1 < MSS_RULES * 256 / 1024))
-	check_err $? "more than 256 bytes per rule: MemFree fell by $((free0 - free1)) kB"
-	log_test "apply: less than 256 bytes of memory per rule"
+	# MemFree also moves with the guest's page cache and the CLI's own
+	# pages: the bound catches a per-rule leak, not a few bytes of drift
+	# (the README states the measured cost).
+	((free0 - free1 < MSS_RULES * 512 / 1024))
+	check_err $? "more than 512 bytes per rule: MemFree fell by $((free0 - free1)) kB"
+	log_test "apply: less than 512 bytes of memory per rule"
 }
 
 count_lines()
