@@ -30,7 +30,8 @@
 # Environment: ROUNDS (15), SLOW_EVERY (5), STALL_TIMEOUT (5 s), WORK_TIMEOUT
 # (30 s), SETTLE (0.3 s between a variant's setup and its first measurement),
 # TPUT_PAIRS (60 loaded phases at most), TPUT_PHASE (0.5 s), TPUT_SETTLE
-# (0.3 s), TPUT_BUDGET (150 s: no new loaded phase after that), PARTS ("recovery throughput"), BENCH_RAW=1 prints the samples too.
+# (0.3 s), TPUT_BUDGET (150 s: no new loaded phase after that), PARTS
+# ("recovery throughput"), BENCH_RAW=1 prints the samples too.
 top=$(cd "$(dirname "$0")/.." && pwd)
 # topo.sh sources lib.sh, which announces TAP: not wanted in a table.
 # shellcheck source=../selftests/topo.sh
@@ -119,7 +120,10 @@ measure_xfer()
 
 	topo_flush_pmtu || die "cannot flush the PMTU cache"
 	MS=stall
-	seed_transfer "$timeout" || return 0
+	if ! seed_transfer "$timeout"; then
+		[[ $XFER_OUT == *result=stall* ]] || die "xfer.py said: $XFER_OUT"
+		return 0
+	fi
 	[[ $XFER_OUT =~ elapsed=([0-9]+)\.([0-9]{3}) ]] || die "xfer.py said: $XFER_OUT"
 	MS=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]}))
 }
@@ -138,7 +142,9 @@ measure_tls()
 	# A stalled handshake leaves the server's flight retransmitting (and
 	# teaching PMTU to whatever runs next): kill what is left of it.
 	ss -N "$SRV" -K -tn "sport = :$TLS_PORT" >/dev/null 2>&1
-	((rc == 0)) || return 0
+	# 28: timeout, i.e. a stall; anything else is a broken setup.
+	((rc == 28)) && return 0
+	((rc == 0)) || die "curl failed (exit $rc)"
 	[[ $out =~ ^([0-9]+)\.([0-9]{3}) ]] || die "curl said: $out"
 	MS=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]}))
 }
