@@ -17,7 +17,7 @@
 # monitor       monitor and monitor -j print the rescue of the seed scenario as it
 #               happens (topo.sh); stats count it, stats reset clears it; SIGTERM
 #               ends monitor with status 0
-# not_loaded    after rmmod: "module is not loaded", exit 1
+# not_loaded    after rmmod: "module is not loaded", exit 1; a running monitor ends
 #
 # Usage: test-cli.sh [-t "case ..."] [-v]
 #   PMTUFIX_GOLDEN_DIFF=0 hides the diff of a golden mismatch
@@ -445,8 +445,26 @@ monitor()
 
 not_loaded()
 {
+	local mon_pid mon_rc
+
+	lib_tmpdir
+	"$PMTUFIX_CLI" -b module monitor >"$LIB_TMPDIR/mon.out" 2>"$LIB_TMPDIR/mon.err" &
+	mon_pid=$!
+	# Joined: its generic netlink socket (protocol 16) lists groups.
+	busywait 5000 awk -v p="$mon_pid" '$2 == 16 && $3 == p && $4 != "00000000" { f = 1 } END { exit !f }' \
+		/proc/net/netlink >/dev/null
+	check_err $? "monitor did not join its groups"
 	pmtufix_unload
 	check_err $? "rmmod failed"
+	busywait 5000 sh -c "! kill -0 $mon_pid 2>/dev/null" >/dev/null
+	check_err $? "monitor still runs after rmmod"
+	kill "$mon_pid" 2>/dev/null
+	wait "$mon_pid"
+	mon_rc=$?
+	[[ $mon_rc == 1 ]] && grep -q "module was unloaded" "$LIB_TMPDIR/mon.err"
+	check_err $? "monitor on rmmod: exit $mon_rc: $(<"$LIB_TMPDIR/mon.err")"
+	log_test "not_loaded: monitor ends with status 1 when the module is unloaded"
+
 	run -b module show
 	[[ $RC == 1 && $ERR == *"module is not loaded"* ]]
 	check_err $? "show without the module: exit $RC: $ERR"

@@ -382,17 +382,22 @@ bool pf_nl_has_cmd(const struct pf_nl *nl, uint8_t cmd)
 	return cmd < 64 && (nl->cmds >> cmd & 1);
 }
 
-int pf_nl_join_events(struct pf_nl *nl)
+int pf_nl_join_group(struct pf_nl *nl, uint32_t id)
 {
-	int group = (int)nl->events_group;
+	int group = (int)id;
 
-	if (!nl->events_group)
-		return -ENOENT;
 	if (nl->tr)
-		return nl->tr->join(nl->tr->ctx, nl->events_group);
+		return nl->tr->join(nl->tr->ctx, id);
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
 		return -errno;
 	return 0;
+}
+
+int pf_nl_join_events(struct pf_nl *nl)
+{
+	if (!nl->events_group)
+		return -ENOENT;
+	return pf_nl_join_group(nl, nl->events_group);
 }
 
 ssize_t pf_nl_recv(struct pf_nl *nl, const sigset_t *sigmask)

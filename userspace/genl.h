@@ -66,6 +66,7 @@ struct nlmsghdr *pf_nl_msg(struct pf_nl *nl, uint8_t cmd, uint16_t flags);
  */
 int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *nlh, pf_nl_cb cb, void *data);
 
+int pf_nl_join_group(struct pf_nl *nl, uint32_t id);
 int pf_nl_join_events(struct pf_nl *nl);
 
 /*

@@ -142,12 +142,35 @@ void pf_event_print(const struct pf_event *ev, const char *ifname)
 	pf_print_end();
 }
 
+/* The controller's only group, "notify", has the controller's id. */
+#define PF_GENL_CTRL_NOTIFY_GROUP GENL_ID_CTRL
+
+static bool family_gone;
+
+/* rmmod silently drops every listener from the family's groups. */
+static bool is_our_family_deleted(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || g->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	if (pf_nl_parse(nlh, tb, CTRL_ATTR_MAX) || !tb[CTRL_ATTR_FAMILY_NAME])
+		return false;
+	return !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]), PMTUFIX_GENL_NAME);
+}
+
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct pf_ctx *c = data;
 	char name[IF_NAMESIZE];
 	struct pf_event ev;
 
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct genlmsghdr) &&
+	    is_our_family_deleted(nlh)) {
+		family_gone = true;
+		return MNL_CB_STOP;
+	}
 	if (nlh->nlmsg_type != c->nl.family_id || pf_event_decode(nlh, &ev))
 		return MNL_CB_OK;	/* not ours, or not an event: skip it */
 	pf_event_print(&ev, ev.has_ifindex && if_indextoname(ev.ifindex, name) ? name : NULL);
@@ -202,7 +225,10 @@ int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv)
 		ret = pf_fail(c, "cannot join the events group", err);
 		goto out;
 	}
-	while (!stop) {
+	/* Best effort: without it an unload only goes unnoticed. */
+	pf_nl_join_group(&c->nl, PF_GENL_CTRL_NOTIFY_GROUP);
+	family_gone = false;
+	while (!stop && !family_gone) {
 		ssize_t n = pf_nl_recv(&c->nl, &wait_mask);
 
 		if (n == -EINTR)
@@ -218,6 +244,10 @@ int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv)
 		if (n == 0)
 			break;
 		mnl_cb_run(c->nl.buf, (size_t)n, 0, 0, event_cb, c);
+	}
+	if (family_gone) {
+		pf_error(c, "the pmtufix module was unloaded: no more events");
+		ret = PF_EXIT_FAIL;
 	}
 out:
 	sigaction(SIGINT, &old_int, NULL);
