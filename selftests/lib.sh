@@ -49,6 +49,14 @@
 #   slowwait TIMEOUT_S CMD...     same, every 100 ms
 #   lib_sleep SECONDS             sleep without spawning a process
 #
+# Test tables (as the kernel's pmtu.sh): $tests holds "name<TAB>description"
+# lines; each name is a function of the test file.
+#   tests_parse_args "$@"    -t "case ..." chooses cases, -v is verbose, -h usage
+#   tests_run [-s] [-b CMD]  runs the chosen cases in table order, logging each
+#                            one's description and time, each in its own defer
+#                            scope; -s: one scope for all (cases build on each
+#                            other); -b CMD: run CMD at the start of every case
+#
 # Misc
 #   lib_tmpdir               create (once) a private temp dir, path in $LIB_TMPDIR,
 #                            removed at exit
@@ -505,4 +513,53 @@ pmtufix_stats()
 		json=${json#*"${BASH_REMATCH[0]}"}
 	done
 	((${#PMTUFIX_STATS[@]}))
+}
+
+##############################################################################
+# Test tables
+
+TESTS_CHOSEN=
+
+tests_parse_args()
+{
+	local o OPTIND=1
+
+	while getopts "t:vh" o; do
+		case $o in
+		t) TESTS_CHOSEN+=" $OPTARG" ;;
+		v) VERBOSE=1 ;;
+		*)
+			echo "Usage: $0 [-t \"case ...\"] [-v]"
+			echo "Cases:"
+			printf '%s\n' "$tests"
+			exit 1
+			;;
+		esac
+	done
+}
+
+# Runs in the test's own shell: the cases set RET, counters and defers there.
+tests_run()
+{
+	local shared=0 before='' o OPTIND=1 name desc t0
+
+	while getopts "sb:" o; do
+		case $o in
+		s) shared=1 ;;
+		b) before=$OPTARG ;;
+		*) return 1 ;;
+		esac
+	done
+	while IFS=$'\t' read -r name desc; do
+		[[ -z $name ]] && continue
+		[[ -n $TESTS_CHOSEN && " $TESTS_CHOSEN " != *" $name "* ]] && continue
+		log_info "$name: $desc"
+		now_ms; t0=$NOW_MS
+		((shared)) || defer_scope_push
+		[[ -n $before ]] && $before
+		"$name"
+		((shared)) || defer_scope_pop
+		now_ms
+		log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
+	done <<<"$tests"
 }

@@ -479,22 +479,7 @@ not_loaded()
 	log_test "not_loaded: 'module is not loaded', exit 1"
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run_cases=
-while getopts "t:vh" o; do
-	case $o in
-	t) run_cases+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip "$PYTHON" insmod rmmod
@@ -503,18 +488,6 @@ require_cmd ip "$PYTHON" insmod rmmod
 pmtufix_load || ksft_skip_all "cannot load $PMTUFIX_KO"
 log_info "kernel $(uname -r), module $(</sys/module/pmtufix/version)"
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run_cases && " $run_cases " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run
 
 ksft_finish

@@ -189,22 +189,7 @@ netns_exit()
 	log_test "netns_exit: namespaces are deleted (and the module unloaded) with $MSS_RULES rules in them"
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip awk insmod rmmod
@@ -223,13 +208,6 @@ if ! setup_ns S; then
 	ksft_finish
 fi
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	"$name"
-done <<<"$tests"
+tests_run -s
 
 ksft_finish

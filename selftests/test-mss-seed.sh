@@ -148,22 +148,7 @@ pod_fixed()
 	log_test "pod_fixed: server rule 1460: the masqueraded pod's transfer completes, pod sends <= 1460"
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip nft "$PYTHON" openssl curl insmod rmmod
@@ -183,19 +168,6 @@ if ! topo_seed rpf=1 mgmt_src=1 || ! block_icmp; then
 	ksft_finish
 fi
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	topo_flush_pmtu
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run -b topo_flush_pmtu
 
 ksft_finish

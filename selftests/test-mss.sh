@@ -344,22 +344,7 @@ hooks()
 	log_test "hooks: IPv6 only with an IPv6 rule, none after flush"
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip nft "$PYTHON" insmod rmmod
@@ -379,18 +364,6 @@ if ! mss_topo; then
 fi
 baseline
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run
 
 ksft_finish

@@ -384,22 +384,7 @@ $(diff <(echo "$before") <(echo "$after"))"
 	log_test "$name: after down, ruleset, ip rules, routes and sysctls are as before"
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip ss nft "$PYTHON" openssl curl
@@ -407,18 +392,6 @@ require_cmd ip ss nft "$PYTHON" openssl curl
 tls_certs >/dev/null || ksft_skip_all "cannot make TLS certificates"
 log_info "kernel $(uname -r), backend $BACKEND, $($PMTUFIX_CLI -V)"
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run
 
 ksft_finish

@@ -477,22 +477,7 @@ forged_conntrack()
 	fi
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip ss nft "$PYTHON" insmod rmmod
@@ -511,18 +496,6 @@ if ! topo_seed rpf=1 mgmt_src=1; then
 	ksft_finish
 fi
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run
 
 ksft_finish

@@ -427,22 +427,7 @@ netns()
 	log_test "namespaces deleted while loaded: insmod again, new namespace starts clean"
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip ss "$PYTHON" insmod rmmod timeout
@@ -462,18 +447,6 @@ if ! topo_seed rpf=1 mgmt_src=1; then
 fi
 SEED_CLI=$CLI SEED_RTR=$RTR SEED_SRV=$SRV
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run
 
 ksft_finish

@@ -160,40 +160,13 @@ seed_nomgmt()
 	seed_works "rp_filter=1, ICMP from $RTR_SRV_IP" rpf=1 mgmt_src=0
 }
 
-usage()
-{
-	echo "Usage: $0 [-t \"case ...\"] [-v]"
-	echo "Cases:"
-	printf '%s\n' "$tests"
-	exit 1
-}
-
-run=
-while getopts "t:vh" o; do
-	case $o in
-	t) run+=" $OPTARG" ;;
-	v) VERBOSE=1 ;;
-	*) usage ;;
-	esac
-done
+tests_parse_args "$@"
 
 require_root
 require_cmd ip ss "$PYTHON" openssl curl
 tls_certs >/dev/null || ksft_skip_all "cannot make TLS certificates"
 log_info "kernel $(uname -r), certificates $(<"$TLS_CERT_DIR/size") bytes"
 
-while IFS=$'\t' read -r name desc; do
-	[[ -z $name ]] && continue
-	if [[ -n $run && " $run " != *" $name "* ]]; then
-		continue
-	fi
-	log_info "$name: $desc"
-	now_ms; t0=$NOW_MS
-	defer_scope_push
-	"$name"
-	defer_scope_pop
-	now_ms
-	log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
-done <<<"$tests"
+tests_run
 
 ksft_finish
