@@ -52,6 +52,8 @@
 # Test tables (as the kernel's pmtu.sh): $tests holds "name<TAB>description"
 # lines; each name is a function of the test file.
 #   tests_parse_args "$@"    -t "case ..." chooses cases, -v is verbose, -h usage
+#   must_setup NAME MSG CMD...  run CMD; if it fails, report "not ok NAME" with
+#                            MSG and finish the test (what every case stands on)
 #   tests_run [-s] [-b CMD]  runs the chosen cases in table order, logging each
 #                            one's description and time, each in its own defer
 #                            scope; -s: one scope for all (cases build on each
@@ -73,6 +75,7 @@
 #                            (environment) loads nothing: the rescue cases of a
 #                            test must then fail
 #   pmtufix_unload           rmmod if loaded
+#   require_pmtufix          skip everything (exit 4) unless module and CLI are built
 #   pmtufix_loaded           true when the module is loaded
 #   pmtufix NS ARGS...       the CLI acting in NS on the module
 #                            ("pmtufix -n NS --backend module ARGS"; PMTUFIX_BACKEND
@@ -562,4 +565,21 @@ tests_run()
 		now_ms
 		log_info "$name: $(( (NOW_MS - t0) / 1000 )).$(( (NOW_MS - t0) % 1000 / 100 )) s"
 	done <<<"$tests"
+}
+
+must_setup()
+{
+	local name=$1 msg=$2
+	shift 2
+
+	"$@" && return 0
+	check_err 1 "$msg"
+	log_test "$name"
+	ksft_finish
+}
+
+require_pmtufix()
+{
+	[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
+	[[ -f $PMTUFIX_KO ]] || ksft_skip_all "no $PMTUFIX_KO: run 'make module'"
 }

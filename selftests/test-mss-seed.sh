@@ -152,16 +152,11 @@ tests_parse_args "$@"
 
 require_root
 require_cmd ip nft "$PYTHON" openssl curl insmod rmmod
-[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
-[[ -f $PMTUFIX_KO ]] || ksft_skip_all "no $PMTUFIX_KO: run 'make module'"
+require_pmtufix
 tls_certs >/dev/null || ksft_skip_all "cannot make TLS certificates"
 log_info "kernel $(uname -r)"
 
-if ! pmtufix_load; then
-	check_err 1 "insmod $PMTUFIX_KO failed"
-	log_test "load pmtufix"
-	ksft_finish
-fi
+must_setup "load pmtufix" "insmod $PMTUFIX_KO failed" pmtufix_load
 if ! topo_seed rpf=1 mgmt_src=1 || ! block_icmp; then
 	check_err 1 "cannot build the seed topology"
 	log_test "topology"

@@ -348,15 +348,10 @@ tests_parse_args "$@"
 
 require_root
 require_cmd ip nft "$PYTHON" insmod rmmod
-[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
-[[ -f $PMTUFIX_KO ]] || ksft_skip_all "no $PMTUFIX_KO: run 'make module'"
+require_pmtufix
 log_info "kernel $(uname -r)"
 
-if ! pmtufix_load; then
-	check_err 1 "insmod $PMTUFIX_KO failed"
-	log_test "load pmtufix"
-	ksft_finish
-fi
+must_setup "load pmtufix" "insmod $PMTUFIX_KO failed" pmtufix_load
 if ! mss_topo; then
 	check_err 1 "cannot build the topology"
 	log_test "topology"

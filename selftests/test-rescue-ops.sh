@@ -431,20 +431,11 @@ tests_parse_args "$@"
 
 require_root
 require_cmd ip ss "$PYTHON" insmod rmmod timeout
-[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
-[[ -f $PMTUFIX_KO ]] || ksft_skip_all "no $PMTUFIX_KO: run 'make module'"
+require_pmtufix
 log_info "kernel $(uname -r)"
 
-if ! pmtufix_load; then
-	check_err 1 "insmod $PMTUFIX_KO failed"
-	log_test "load pmtufix"
-	ksft_finish
-fi
-if ! topo_seed rpf=1 mgmt_src=1; then
-	check_err 1 "cannot build the seed topology"
-	log_test "topology"
-	ksft_finish
-fi
+must_setup "load pmtufix" "insmod $PMTUFIX_KO failed" pmtufix_load
+must_setup "topology" "cannot build the seed topology" topo_seed rpf=1 mgmt_src=1
 SEED_CLI=$CLI SEED_RTR=$RTR SEED_SRV=$SRV
 
 tests_run
