@@ -4,8 +4,9 @@
 # check.sh [-k RELEASE]... [TEST...]
 #
 # Everything `make check` runs: builds the module for every supported kernel
-# and the CLI, runs the host-side tests, then each selftest in a fresh VM per
-# kernel. Every test program speaks TAP; its `ok`/`not ok` lines are counted.
+# and the CLI, runs the host-side tests (CLI unit tests, the netlink spec
+# check, and the scenarios that need no module on this machine's own kernel),
+# then each selftest in a fresh VM per kernel. Every test program speaks TAP; its `ok`/`not ok` lines are counted.
 # A program that exits non-zero without a `not ok` line, or a guest whose
 # kernel logged a splat, counts as one more failure. Ends with the line
 # `N passed, N failed` and exits non-zero if anything failed.
@@ -85,12 +86,21 @@ scripts/check-spec.py >"$logdir/spec.log" 2>&1
 rc=$?
 cat "$logdir/spec.log"
 tally "$logdir/spec.log" "$rc" "netlink spec vs header and kernel"
-if [ -f userspace/Makefile ]; then
-	make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
+make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
+rc=$?
+cat "$logdir/host-unit.log"
+tally "$logdir/host-unit.log" "$rc" "userspace unit tests"
+# The scenarios that need no module also run on this machine's own kernel:
+# the baseline, and the nft backend that module-less nodes use.
+for t in test-seed.sh test-nft.sh; do
+	[[ " ${tests[*]} " == *" $t "* ]] || continue
+	log=$logdir/host-$t.log
+	echo "# $t on the host ($(uname -r))"
+	"selftests/$t" >"$log" 2>&1
 	rc=$?
-	cat "$logdir/host-unit.log"
-	tally "$logdir/host-unit.log" "$rc" "userspace unit tests"
-fi
+	cat "$log"
+	tally "$log" "$rc" "$t on the host"
+done
 phase_end
 
 for k in "${kernels[@]}"; do
