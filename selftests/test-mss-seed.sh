@@ -76,14 +76,6 @@ rule()
 	defer pmtufix "$ns" mss flush
 }
 
-# xfer_field NAME: a key=value field of $XFER_OUT
-xfer_field()
-{
-	local re="(^| )$1=([^ ]*)"
-
-	[[ $XFER_OUT =~ $re ]] && echo "${BASH_REMATCH[2]}"
-}
-
 blocked()
 {
 	seed_transfer "$STALL_TIMEOUT" "$BYTES"
@@ -97,9 +89,7 @@ router_auto()
 	local mss
 
 	rule "$RTR" 10.10.20.0/24 auto || { log_test "router_auto: setup"; return; }
-	seed_transfer "$WORK_TIMEOUT" "$BYTES"
-	check_err $? "transfer did not complete: $XFER_OUT"
-	log_info "transfer: $XFER_OUT"
+	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	mss=$(xfer_field snd_mss)
 	((${mss:-99999} <= 1460))
 	check_err $? "the server's send MSS is ${mss:-?}, not at most 1460"
@@ -120,9 +110,7 @@ server_fixed()
 	local mss
 
 	rule "$SRV" 10.10.20.0/24 1460 || { log_test "server_fixed: setup"; return; }
-	seed_transfer "$WORK_TIMEOUT" "$BYTES"
-	check_err $? "transfer did not complete: $XFER_OUT"
-	log_info "transfer: $XFER_OUT"
+	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	mss=$(xfer_field snd_mss)
 	((${mss:-99999} <= 1460))
 	check_err $? "the server's send MSS is ${mss:-?}, not at most 1460"

@@ -90,17 +90,6 @@ counter()
 	[[ $json =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
-no_pmtu() # NS DST
-{
-	local mtu
-
-	mtu=$(route_mtu "$1" "$2")
-	[[ -z $mtu ]] && return 0
-	RET=$ksft_fail
-	retmsg="${1%%-*} already has mtu $mtu toward $2 before the case"
-	return 1
-}
-
 setup_seed()
 {
 	if ! topo_seed rpf=1 "$@"; then
@@ -127,9 +116,7 @@ nft_rescue()
 
 	no_pmtu "$SRV" "$CLI_IP" || { log_test "$name: setup"; return; }
 	drops0=$(rpf_drops)
-	seed_transfer "$WORK_TIMEOUT" "$BYTES"
-	check_err $? "transfer did not complete: $XFER_OUT"
-	log_info "transfer: $XFER_OUT"
+	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	log_test "$name: $((BYTES / 1024)) KiB server->client transfer completes"
 
 	mtu=$(route_mtu "$SRV" "$CLI_IP")
@@ -161,9 +148,7 @@ nft_tls()
 	if ((RET == 0)); then
 		tls_handshake "$WORK_TIMEOUT"
 		check_err $? "curl failed: $TLS_ERR"
-		mtu=$(route_mtu "$SRV" "$CLI_IP")
-		[[ $mtu == 1500 ]]
-		check_err $? "after the handshake the server shows mtu '${mtu:-none}', not 1500"
+		check_route_mtu "$SRV" "$CLI_IP" 1500 "after the handshake the server"
 	fi
 	log_test "$name: TLS handshake (> 4 KiB certificates) completes, mtu 1500"
 }
@@ -182,9 +167,7 @@ nft_pod()
 		pod_transfer "$WORK_TIMEOUT" "$BYTES"
 		check_err $? "pod transfer did not complete: $XFER_OUT"
 		log_info "transfer: $XFER_OUT"
-		mtu=$(route_mtu "$POD" "$CLI_IP")
-		[[ $mtu == 1500 ]]
-		check_err $? "the pod shows mtu '${mtu:-none}' toward $CLI_IP, not 1500"
+		check_route_mtu "$POD" "$CLI_IP" 1500 "the pod"
 		drops1=$(rpf_drops)
 		((drops1 == drops0))
 		check_err $? "IPReversePathFilter rose ($drops0 -> $drops1)"
@@ -237,9 +220,7 @@ nft_mss()
 	[[ $(pf "$SRV" mss show) == "10.10.20.0/24 mss 1400 dir both" ]]
 	check_err $? "mss show: $(pf "$SRV" mss show)"
 	if ((RET == 0)); then
-		seed_transfer "$WORK_TIMEOUT" "$BYTES"
-		check_err $? "transfer did not complete: $XFER_OUT"
-		log_info "transfer: $XFER_OUT"
+		check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 		[[ $XFER_OUT =~ snd_mss=([0-9]+) ]] && snd=${BASH_REMATCH[1]}
 		((snd > 0 && snd <= 1400))
 		check_err $? "the server's send MSS is '${snd:-?}', above 1400"

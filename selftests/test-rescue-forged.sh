@@ -317,17 +317,6 @@ forged()
 	[[ -n $want$mtu ]] && topo_flush_pmtu
 }
 
-# no_pmtu NS DST: true when NS knows no PMTU toward DST; else fails the test point.
-no_pmtu()
-{
-	local mtu
-
-	mtu=$(route_mtu "$1" "$2")
-	[[ -z $mtu ]] && return 0
-	check_err 1 "${1%%-*} already has mtu $mtu toward $2 before the case"
-	return 1
-}
-
 # Every case of one pass, against the flows held from $HOLD_PORT.
 forged_cases()
 {

@@ -58,17 +58,6 @@ REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface b
 # The seed topology the cases share ($CLI $RTR $SRV), made once.
 SEED_CLI='' SEED_RTR='' SEED_SRV=''
 
-# no_pmtu NS DST: true when NS knows no PMTU toward DST; else fails the test point.
-no_pmtu()
-{
-	local mtu
-
-	mtu=$(route_mtu "$1" "$2")
-	[[ -z $mtu ]] && return 0
-	check_err 1 "${1%%-*} already has mtu $mtu toward $2 before the case"
-	return 1
-}
-
 declare -A SNAP=()
 # snap NS: remember the counters of NS.
 snap()
@@ -146,9 +135,7 @@ no_interference()
 
 	seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	check_err $? "transfer did not complete: $XFER_OUT"
-	mtu=$(route_mtu "$SRV" "$CLI_IP")
-	[[ $mtu == 1500 ]]
-	check_err $? "ip route get $CLI_IP in the server shows mtu '${mtu:-none}', not 1500"
+	check_route_mtu "$SRV" "$CLI_IP" 1500 "the server"
 	drops1=$(rpf_drops)
 	((drops1 == drops0))
 	check_err $? "IPReversePathFilter rose ($drops0 -> $drops1)"
@@ -219,9 +206,7 @@ disabled()
 	seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	check_err $? "transfer in the other namespace did not complete: $XFER_OUT"
 	log_info "other namespace: $XFER_OUT"
-	mtu=$(route_mtu "$b_srv" "$CLI_IP")
-	[[ $mtu == 1500 ]]
-	check_err $? "the other server shows mtu '${mtu:-none}', not 1500"
+	check_route_mtu "$b_srv" "$CLI_IP" 1500 "the other server"
 	check_counted "$b_srv" rescued
 	log_info "other namespace counted: ${COUNTED:-nothing}"
 	log_test "rescue off in one namespace: another still rescues, mtu 1500, completes"
@@ -335,9 +320,7 @@ reload()
 	read -r out <"$LIB_TMPDIR/big.out"
 	log_info "transfer: $out"
 	check_err "$rc" "the transfer did not complete after the last insmod: $out"
-	mtu=$(route_mtu "$SRV" "$CLI_IP")
-	[[ $mtu == 1500 ]]
-	check_err $? "the server shows mtu '${mtu:-none}', not 1500"
+	check_route_mtu "$SRV" "$CLI_IP" 1500 "the server"
 	# Counters start at 0 with each load.
 	pmtufix_stats "$SRV"
 	((${PMTUFIX_STATS[rescued]:-0} > 0))

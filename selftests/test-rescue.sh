@@ -48,18 +48,6 @@ tests="
 	rescue_tls	rp_filter=1: the TLS handshake completes, mtu 1500 learnt
 	rescue_pod	a masqueraded pod learns mtu 1500 and completes"
 
-# no_pmtu NS DST: true when NS knows no PMTU toward DST; else fails the test point.
-no_pmtu()
-{
-	local mtu
-
-	mtu=$(route_mtu "$1" "$2")
-	[[ -z $mtu ]] && return 0
-	RET=$ksft_fail
-	retmsg="${1%%-*} already has mtu $mtu toward $2 before the case"
-	return 1
-}
-
 # check_rescued_since OLD: "rescued" of $SRV rose above OLD, nothing else was rejected.
 check_rescued_since()
 {
@@ -87,14 +75,10 @@ rescue_seed()
 	pmtufix_stats "$SRV" && rescued0=${PMTUFIX_STATS[rescued]}
 	drops0=$(rpf_drops)
 
-	seed_transfer "$WORK_TIMEOUT" "$BYTES"
-	check_err $? "transfer did not complete: $XFER_OUT"
-	log_info "transfer: $XFER_OUT"
+	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	log_test "$name: $((BYTES / 1024)) KiB server->client transfer completes"
 
-	mtu=$(route_mtu "$SRV" "$CLI_IP")
-	[[ $mtu == 1500 ]]
-	check_err $? "ip route get $CLI_IP in the server shows mtu '${mtu:-none}', not 1500"
+	check_route_mtu "$SRV" "$CLI_IP" 1500 "the server"
 	log_test "$name: ip route get $CLI_IP shows mtu 1500"
 
 	rpf=$(srv cat /proc/sys/net/ipv4/conf/all/rp_filter \
@@ -138,9 +122,7 @@ rescue_tls()
 
 	tls_handshake "$WORK_TIMEOUT"
 	check_err $? "curl failed: $TLS_ERR"
-	mtu=$(route_mtu "$SRV" "$CLI_IP")
-	[[ $mtu == 1500 ]]
-	check_err $? "after the handshake the server shows mtu '${mtu:-none}', not 1500"
+	check_route_mtu "$SRV" "$CLI_IP" 1500 "after the handshake the server"
 	check_rescued_since "$rescued0"
 	log_test "$name: TLS handshake (> 4 KiB certificates) completes, mtu 1500, rescue counted"
 }
@@ -166,9 +148,7 @@ rescue_pod()
 	log_info "transfer: $XFER_OUT"
 	log_test "$name: $((BYTES / 1024)) KiB pod->client transfer completes"
 
-	mtu=$(route_mtu "$POD" "$CLI_IP")
-	[[ $mtu == 1500 ]]
-	check_err $? "ip route get $CLI_IP in the pod shows mtu '${mtu:-none}', not 1500"
+	check_route_mtu "$POD" "$CLI_IP" 1500 "the pod"
 	check_rescued_since "$rescued0"
 	log_info "rescued in the server ${rescued0} -> ${PMTUFIX_STATS[rescued]-?}"
 	log_test "$name: the pod learns mtu 1500, the server counts the rescue"

@@ -52,6 +52,11 @@
 # Observations
 #   route_mtu NS DST      print the mtu "ip route get DST" shows in NS ("" = none)
 #   rpf_drops [NS]        print IPReversePathFilter of NS (default $SRV)
+#   no_pmtu NS DST        true when NS knows no PMTU toward DST; else fails the
+#                         test point (a positive case must start from nothing)
+#   check_route_mtu NS DST WANT WHO
+#                         fail the test point unless "ip route get DST" in NS shows
+#                         mtu WANT (WHO names NS in the message)
 #
 # Traffic (all return 0 on success; none needs a sleep)
 #   xfer LISTEN_NS CONNECT_NS ADDR TIMEOUT [xfer.py options...]
@@ -59,6 +64,10 @@
 #   seed_transfer TIMEOUT [BYTES]
 #                         $SRV (10.10.10.10, listening) sends BYTES (default 65536) to
 #                         $CLI; 0 = all bytes within TIMEOUT s, 1 = stall
+#   check_seed_transfer TIMEOUT [BYTES]
+#                         seed_transfer that fails the test point on a stall and
+#                         logs the result line
+#   xfer_field NAME       a key=value field of $XFER_OUT (snd_mss, pmtu, ...)
 #   pod_transfer TIMEOUT [BYTES]
 #                         $POD connects to $CLI (10.10.20.20) through the masquerade
 #                         and sends BYTES to it
@@ -347,4 +356,37 @@ tls_handshake()
 	read -r -d '' TLS_ERR <"$LIB_TMPDIR/curl.err"
 	TLS_ERR=${TLS_ERR%$'\n'}
 	return $rc
+}
+
+check_route_mtu()
+{
+	local mtu
+
+	mtu=$(route_mtu "$1" "$2")
+	[[ $mtu == "$3" ]]
+	check_err $? "$4 shows mtu '${mtu:-none}' toward $2, not $3"
+}
+
+check_seed_transfer()
+{
+	seed_transfer "$@"
+	check_err $? "transfer did not complete: $XFER_OUT"
+	log_info "transfer: $XFER_OUT"
+}
+
+xfer_field()
+{
+	local re="(^| )$1=([^ ]*)"
+
+	[[ $XFER_OUT =~ $re ]] && echo "${BASH_REMATCH[2]}"
+}
+
+no_pmtu()
+{
+	local mtu
+
+	mtu=$(route_mtu "$1" "$2")
+	[[ -z $mtu ]] && return 0
+	check_err 1 "${1%%-*} already has mtu $mtu toward $2 before the case"
+	return 1
 }
