@@ -171,15 +171,16 @@ static const char show_text[] =
 	"  wrong-iface: 0\n"
 	"  below-floor: 0\n"
 	"  disabled: 0\n"
-	"  reason-9: 4\n";
+	"  no-source-route: 0\n"
+	"  reason-10: 4\n";
 
 static void show(void)
 {
 	reset();
 	K.counters[0] = 3;
 	K.counters[4] = 12;
-	K.counters[9] = 4;	/* a reason from a newer module */
-	K.ncounters = 10;
+	K.counters[10] = 4;	/* a reason from a newer module */
+	K.ncounters = 11;
 
 	run("");
 	is_int(R.rc, 0, "pmtufix alone: exit 0");
@@ -193,7 +194,7 @@ static void show(void)
 	is_str(R.out, "{\"backend\":\"module\",\"rescue\":true,\"log\":\"rescue\",\"floor\":0,\"floor_effective\":552,"
 		      "\"module_version\":\"0.1.0\",\"stats\":{\"rescued\":3,\"not_needed\":0,"
 		      "\"malformed\":0,\"not_local\":0,\"no_flow\":12,\"seq_window\":0,"
-		      "\"wrong_iface\":0,\"below_floor\":0,\"disabled\":0,\"reason_9\":4}}\n",
+		      "\"wrong_iface\":0,\"below_floor\":0,\"disabled\":0,\"no_source_route\":0,\"reason_10\":4}}\n",
 	       "show -j");
 	run("-p show");
 	is_str(R.out, "{\n"
@@ -213,7 +214,8 @@ static void show(void)
 		      "    \"wrong_iface\": 0,\n"
 		      "    \"below_floor\": 0,\n"
 		      "    \"disabled\": 0,\n"
-		      "    \"reason_9\": 4\n"
+		      "    \"no_source_route\": 0,\n"
+		      "    \"reason_10\": 4\n"
 		      "  }\n"
 		      "}\n", "show -p: pretty JSON");
 
@@ -283,10 +285,12 @@ static void stats(void)
 	K.counters[7] = 2;
 	run("stats");
 	is_str(R.out, "rescued: 0\nnot-needed: 5\nmalformed: 0\nnot-local: 0\nno-flow: 0\n"
-		      "seq-window: 0\nwrong-iface: 0\nbelow-floor: 2\ndisabled: 0\n", "stats: text");
+		      "seq-window: 0\nwrong-iface: 0\nbelow-floor: 2\ndisabled: 0\n"
+		      "no-source-route: 0\n", "stats: text");
 	run("-j stats show");
 	is_str(R.out, "{\"rescued\":0,\"not_needed\":5,\"malformed\":0,\"not_local\":0,\"no_flow\":0,"
-		      "\"seq_window\":0,\"wrong_iface\":0,\"below_floor\":2,\"disabled\":0}\n",
+		      "\"seq_window\":0,\"wrong_iface\":0,\"below_floor\":2,\"disabled\":0,"
+		      "\"no_source_route\":0}\n",
 	       "stats -j");
 	run("stats reset");
 	ok(R.rc == 0 && K.counters[1] == 0 && K.counters[7] == 0, "stats reset");
