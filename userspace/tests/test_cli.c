@@ -545,7 +545,8 @@ static const char nft_show_text[] =
 	"  rescued: 7\n"
 	"  not-needed: 1\n"
 	"  no-flow: 2\n"
-	"  below-floor: 3\n";
+	"  below-floor: 3\n"
+	"  no-source-route: 4\n";
 
 /* The same commands on the nft backend (simulated: fake_nft.c). */
 static void nft_backend(void)
@@ -574,15 +575,17 @@ static void nft_backend(void)
 	N.counters[PFNFT_C_NOT_NEEDED] = 1;
 	N.counters[PFNFT_C_NO_FLOW] = 2;
 	N.counters[PFNFT_C_BELOW_FLOOR] = 3;
+	N.counters[PFNFT_C_NO_SOURCE_ROUTE] = 4;
 	run("-b nft show");
 	is_str(R.out, nft_show_text, "nft show: backend, settings, the table's counters");
 	run("-b nft -j show");
 	is_str(R.out, "{\"backend\":\"nft\",\"installed\":true,\"rescue\":true,\"log\":\"none\","
 		      "\"floor\":0,\"floor_effective\":552,\"mark\":\"0x2000/0x2000\",\"table\":500,"
 		      "\"pref\":500,\"uplinks\":[\"eth1\"],\"stats\":{\"rescued\":7,\"not_needed\":1,"
-		      "\"no_flow\":2,\"below_floor\":3}}\n", "nft show -j: field backend");
+		      "\"no_flow\":2,\"below_floor\":3,\"no_source_route\":4}}\n",
+	       "nft show -j: field backend");
 	run("-b nft stats");
-	is_str(R.out, "rescued: 7\nnot-needed: 1\nno-flow: 2\nbelow-floor: 3\n",
+	is_str(R.out, "rescued: 7\nnot-needed: 1\nno-flow: 2\nbelow-floor: 3\nno-source-route: 4\n",
 	       "nft stats: the reasons nft can tell apart");
 	run("-b nft stats reset");
 	ok(R.rc == 0 && !N.counters[PFNFT_C_RESCUED], "nft stats reset");
