@@ -68,4 +68,22 @@ static inline int pmtufix_route_input(struct sk_buff *skb, __be32 daddr,
 }
 #endif
 
+/*
+ * The TOS bits input routing and its source check look at, masked as
+ * ip_route_input_noref() masks them (6.1: IPTOS_RT_MASK; 6.12: the DSCP).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <net/inet_dscp.h>
+
+static inline u8 pmtufix_route_tos(u8 tos)
+{
+	return tos & INET_DSCP_MASK;
+}
+#else
+static inline u8 pmtufix_route_tos(u8 tos)
+{
+	return tos & IPTOS_RT_MASK;
+}
+#endif
+
 #endif /* _PMTUFIX_COMPAT_H */

@@ -41,6 +41,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "rescue.h"
+#include "rpf.h"
 
 /* The quoted packet, copied out of the skb: all of it is attacker-controlled. */
 struct pmtufix_quote {
@@ -67,6 +68,7 @@ static const char *const pmtufix_reason_text[__PMTUFIX_REASON_MAX] = {
 	[PMTUFIX_REASON_WRONG_IFACE]	= "peer not routed via this interface",
 	[PMTUFIX_REASON_BELOW_FLOOR]	= "mtu below floor",
 	[PMTUFIX_REASON_DISABLED]	= "rescue disabled",
+	[PMTUFIX_REASON_NO_SOURCE_ROUTE] = "source has no unicast route",
 };
 
 static const char *pmtufix_proto_name(u8 proto)
@@ -395,7 +397,11 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	if (err != -EXDEV)
 		return NF_ACCEPT;
 
-	d.reason = pmtufix_judge(skb, state, pn, &d);
+	/* Only which interface the source routes out of may be overlooked. */
+	if (!pmtufix_loose_rpf(skb, state->in, d.icmp_saddr, daddr, tos))
+		d.reason = PMTUFIX_REASON_NO_SOURCE_ROUTE;
+	else
+		d.reason = pmtufix_judge(skb, state, pn, &d);
 	if (d.reason == PMTUFIX_REASON_RESCUED) {
 		/*
 		 * Route as if our peer had sent it: strict RPF then checks our

@@ -15,6 +15,7 @@ const char *const pfnft_counter_names[PFNFT_C_MAX] = {
 	[PFNFT_C_NOT_NEEDED]	= "not_needed",
 	[PFNFT_C_NO_FLOW]	= "no_flow",
 	[PFNFT_C_BELOW_FLOOR]	= "below_floor",
+	[PFNFT_C_NO_SOURCE_ROUTE] = "no_source_route",
 };
 
 const uint32_t pfnft_counter_reason[PFNFT_C_MAX] = {
@@ -22,6 +23,7 @@ const uint32_t pfnft_counter_reason[PFNFT_C_MAX] = {
 	[PFNFT_C_NOT_NEEDED]	= PMTUFIX_REASON_NOT_NEEDED,
 	[PFNFT_C_NO_FLOW]	= PMTUFIX_REASON_NO_FLOW,
 	[PFNFT_C_BELOW_FLOOR]	= PMTUFIX_REASON_BELOW_FLOOR,
+	[PFNFT_C_NO_SOURCE_ROUTE] = PMTUFIX_REASON_NO_SOURCE_ROUTE,
 };
 
 static const char *const log_names[] = { "none", "rescue", "all" };

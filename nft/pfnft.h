@@ -62,6 +62,7 @@ enum pfnft_counter {
 	PFNFT_C_NOT_NEEDED,	/* strict RPF passes it anyway */
 	PFNFT_C_NO_FLOW,	/* not conntrack RELATED */
 	PFNFT_C_BELOW_FLOOR,	/* RELATED, MTU below the floor */
+	PFNFT_C_NO_SOURCE_ROUTE,	/* RELATED, but loose RPF would drop it too */
 	PFNFT_C_MAX
 };
 extern const char *const pfnft_counter_names[PFNFT_C_MAX];

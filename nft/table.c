@@ -531,6 +531,27 @@ static void x_rpf(struct nftnl_rule *r, bool present)
 	x_cmp(r, present ? NFT_CMP_NEQ : NFT_CMP_EQ, &zero, 4);
 }
 
+/*
+ * fib saddr . mark oif: present = loose RPF accepts the source. The kernel's
+ * source check looks it up from lo (local delivery), in the ingress
+ * device's VRF, with skb->mark (src_valid_mark is on for the uplinks); a
+ * lookup that fails (no route, blackhole, unreachable, prohibit) or finds a
+ * local address leaves 0. "fib saddr type" cannot say this: it looks in the
+ * local table only and calls an address without a route there unicast.
+ */
+static void x_loose_rpf(struct nftnl_rule *r, bool present)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
+	uint32_t zero = 0;
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_OIF);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS,
+			   NFTA_FIB_F_SADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_PRESENT);
+	add_expr(r, e);
+	x_cmp(r, present ? NFT_CMP_NEQ : NFT_CMP_EQ, &zero, 4);
+}
+
 /* icmp type destination-unreachable icmp code frag-needed */
 static void x_frag_needed(struct nftnl_rule *r)
 {
@@ -589,6 +610,19 @@ static void put_rescue(struct batch *bt, const struct pfnft_conf *c, uint32_t fl
 	x_related(r, true);
 	x_icmp_mtu(r, NFT_CMP_GTE, floor);
 	x_rpf(r, false);
+	x_loose_rpf(r, false);
+	x_objref(r, pfnft_counter_names[PFNFT_C_NO_SOURCE_ROUTE]);
+	if (c->log >= PMTUFIX_LOG_ALL)
+		x_log(r, "pmtufix: no-source-route ");
+	put_rule(bt, r);
+
+	/* Only which interface the source routes out of is overlooked. */
+	r = rule_new("frag_needed");
+	x_frag_needed(r);
+	x_related(r, true);
+	x_icmp_mtu(r, NFT_CMP_GTE, floor);
+	x_rpf(r, false);
+	x_loose_rpf(r, true);
 	x_meta(r, NFT_META_MARK);
 	x_bitwise(r, 4, &mask, &mark);
 	x_meta_set(r, NFT_META_MARK);
@@ -978,7 +1012,8 @@ int pfnft_table_reset(struct pfnft *h)
 		uint64_t v;
 		int err = read_counter(h, pfnft_counter_names[i], NFT_MSG_GETOBJ_RESET, &v);
 
-		if (err)
+		/* A table from an older version lacks the newer counters. */
+		if (err && err != -ENOENT)
 			return pfnft_fail(h, err, "cannot reset counter %s", pfnft_counter_names[i]);
 	}
 	return 0;

@@ -91,8 +91,9 @@ rc=$?
 cat "$logdir/host-unit.log"
 tally "$logdir/host-unit.log" "$rc" "userspace unit tests"
 # The scenarios that need no module also run on this machine's own kernel:
-# the baseline, and the nft backend that module-less nodes use.
-for t in test-seed.sh test-nft.sh; do
+# the baseline, and the nft backend that module-less nodes use (test-rescue-bogon.sh
+# skips its module and VRF cases there).
+for t in test-seed.sh test-nft.sh test-rescue-bogon.sh; do
 	[[ " ${tests[*]} " == *" $t "* ]] || continue
 	log=$logdir/host-$t.log
 	echo "# $t on the host ($(uname -r))"

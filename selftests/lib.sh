@@ -83,7 +83,7 @@
 #                            the module the CLI must fail, not fall back to nft
 #   pmtufix_stats NS         counters of NS (pmtufix -j stats) into the associative
 #                            array PMTUFIX_STATS, keys as in the JSON (rescued,
-#                            not_needed, ..., below_floor, disabled)
+#                            not_needed, ..., disabled, no_source_route)
 
 [[ -n ${__PMTUFIX_LIB_SH-} ]] && return 0
 __PMTUFIX_LIB_SH=1

@@ -54,7 +54,7 @@ tests="
 	forged_host	forged errors against the server alone
 	forged_conntrack	forged errors with conntrack and forwarding active"
 
-REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled"
+REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled no_source_route"
 
 # Holds flows A, M and U open until killed and prints "ready SEQ_A SEQ_M" (the
 # next sequence number each sends; -1 if TCP_REPAIR is refused). Then forges:

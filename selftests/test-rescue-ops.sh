@@ -53,7 +53,7 @@ tests="
 	reload	rmmod and insmod under traffic
 	netns	namespaces deleted while loaded"
 
-REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled"
+REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled no_source_route"
 
 # The seed topology the cases share ($CLI $RTR $SRV), made once.
 SEED_CLI='' SEED_RTR='' SEED_SRV=''

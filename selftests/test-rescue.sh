@@ -59,7 +59,7 @@ check_rescued_since()
 	fi
 	((${PMTUFIX_STATS[rescued]:-0} > old))
 	check_err $? "the rescued counter did not rise ($old -> ${PMTUFIX_STATS[rescued]})"
-	for r in malformed not_local no_flow seq_window wrong_iface below_floor disabled; do
+	for r in malformed not_local no_flow seq_window wrong_iface below_floor disabled no_source_route; do
 		((${PMTUFIX_STATS[$r]:-0} == 0))
 		check_err $? "$r counted ${PMTUFIX_STATS[$r]} genuine errors"
 	done

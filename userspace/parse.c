@@ -35,6 +35,7 @@ const char *const pf_reason_names[] = {
 	[PMTUFIX_REASON_WRONG_IFACE]	= "wrong-iface",
 	[PMTUFIX_REASON_BELOW_FLOOR]	= "below-floor",
 	[PMTUFIX_REASON_DISABLED]	= "disabled",
+	[PMTUFIX_REASON_NO_SOURCE_ROUTE] = "no-source-route",
 	[__PMTUFIX_REASON_MAX]		= NULL,
 };
 

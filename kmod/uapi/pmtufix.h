@@ -159,6 +159,7 @@ enum pmtufix_reason {
 	PMTUFIX_REASON_WRONG_IFACE,	/* our peer does not route out the ingress iface */
 	PMTUFIX_REASON_BELOW_FLOOR,	/* advertised MTU below the floor */
 	PMTUFIX_REASON_DISABLED,	/* rescue is switched off in this namespace */
+	PMTUFIX_REASON_NO_SOURCE_ROUTE,	/* loose RPF drops it too: no unicast route to its source */
 
 	__PMTUFIX_REASON_MAX
 };

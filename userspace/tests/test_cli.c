@@ -171,15 +171,16 @@ static const char show_text[] =
 	"  wrong-iface: 0\n"
 	"  below-floor: 0\n"
 	"  disabled: 0\n"
-	"  reason-9: 4\n";
+	"  no-source-route: 0\n"
+	"  reason-10: 4\n";
 
 static void show(void)
 {
 	reset();
 	K.counters[0] = 3;
 	K.counters[4] = 12;
-	K.counters[9] = 4;	/* a reason from a newer module */
-	K.ncounters = 10;
+	K.counters[10] = 4;	/* a reason from a newer module */
+	K.ncounters = 11;
 
 	run("");
 	is_int(R.rc, 0, "pmtufix alone: exit 0");
@@ -193,7 +194,7 @@ static void show(void)
 	is_str(R.out, "{\"backend\":\"module\",\"rescue\":true,\"log\":\"rescue\",\"floor\":0,\"floor_effective\":552,"
 		      "\"module_version\":\"0.1.0\",\"stats\":{\"rescued\":3,\"not_needed\":0,"
 		      "\"malformed\":0,\"not_local\":0,\"no_flow\":12,\"seq_window\":0,"
-		      "\"wrong_iface\":0,\"below_floor\":0,\"disabled\":0,\"reason_9\":4}}\n",
+		      "\"wrong_iface\":0,\"below_floor\":0,\"disabled\":0,\"no_source_route\":0,\"reason_10\":4}}\n",
 	       "show -j");
 	run("-p show");
 	is_str(R.out, "{\n"
@@ -213,7 +214,8 @@ static void show(void)
 		      "    \"wrong_iface\": 0,\n"
 		      "    \"below_floor\": 0,\n"
 		      "    \"disabled\": 0,\n"
-		      "    \"reason_9\": 4\n"
+		      "    \"no_source_route\": 0,\n"
+		      "    \"reason_10\": 4\n"
 		      "  }\n"
 		      "}\n", "show -p: pretty JSON");
 
@@ -283,10 +285,12 @@ static void stats(void)
 	K.counters[7] = 2;
 	run("stats");
 	is_str(R.out, "rescued: 0\nnot-needed: 5\nmalformed: 0\nnot-local: 0\nno-flow: 0\n"
-		      "seq-window: 0\nwrong-iface: 0\nbelow-floor: 2\ndisabled: 0\n", "stats: text");
+		      "seq-window: 0\nwrong-iface: 0\nbelow-floor: 2\ndisabled: 0\n"
+		      "no-source-route: 0\n", "stats: text");
 	run("-j stats show");
 	is_str(R.out, "{\"rescued\":0,\"not_needed\":5,\"malformed\":0,\"not_local\":0,\"no_flow\":0,"
-		      "\"seq_window\":0,\"wrong_iface\":0,\"below_floor\":2,\"disabled\":0}\n",
+		      "\"seq_window\":0,\"wrong_iface\":0,\"below_floor\":2,\"disabled\":0,"
+		      "\"no_source_route\":0}\n",
 	       "stats -j");
 	run("stats reset");
 	ok(R.rc == 0 && K.counters[1] == 0 && K.counters[7] == 0, "stats reset");
@@ -541,7 +545,8 @@ static const char nft_show_text[] =
 	"  rescued: 7\n"
 	"  not-needed: 1\n"
 	"  no-flow: 2\n"
-	"  below-floor: 3\n";
+	"  below-floor: 3\n"
+	"  no-source-route: 4\n";
 
 /* The same commands on the nft backend (simulated: fake_nft.c). */
 static void nft_backend(void)
@@ -570,15 +575,17 @@ static void nft_backend(void)
 	N.counters[PFNFT_C_NOT_NEEDED] = 1;
 	N.counters[PFNFT_C_NO_FLOW] = 2;
 	N.counters[PFNFT_C_BELOW_FLOOR] = 3;
+	N.counters[PFNFT_C_NO_SOURCE_ROUTE] = 4;
 	run("-b nft show");
 	is_str(R.out, nft_show_text, "nft show: backend, settings, the table's counters");
 	run("-b nft -j show");
 	is_str(R.out, "{\"backend\":\"nft\",\"installed\":true,\"rescue\":true,\"log\":\"none\","
 		      "\"floor\":0,\"floor_effective\":552,\"mark\":\"0x2000/0x2000\",\"table\":500,"
 		      "\"pref\":500,\"uplinks\":[\"eth1\"],\"stats\":{\"rescued\":7,\"not_needed\":1,"
-		      "\"no_flow\":2,\"below_floor\":3}}\n", "nft show -j: field backend");
+		      "\"no_flow\":2,\"below_floor\":3,\"no_source_route\":4}}\n",
+	       "nft show -j: field backend");
 	run("-b nft stats");
-	is_str(R.out, "rescued: 7\nnot-needed: 1\nno-flow: 2\nbelow-floor: 3\n",
+	is_str(R.out, "rescued: 7\nnot-needed: 1\nno-flow: 2\nbelow-floor: 3\nno-source-route: 4\n",
 	       "nft stats: the reasons nft can tell apart");
 	run("-b nft stats reset");
 	ok(R.rc == 0 && !N.counters[PFNFT_C_RESCUED], "nft stats reset");

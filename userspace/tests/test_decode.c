@@ -64,9 +64,10 @@ static void stats(void)
 	mnl_attr_nest_end(nlh, nest);
 	ok(pf_stats_decode(nlh, &st) == 0, "stats: decoded");
 	is_int(st.n, PMTUFIX_REASON_MAX + 2, "stats: every known reason, plus the unknown one");
-	ok(st.n == 10 && st.v[0].reason == 0 && st.v[0].value == 1ULL << 40 &&
+	ok(st.n == 11 && st.v[0].reason == 0 && st.v[0].value == 1ULL << 40 &&
 	   st.v[2].value == 7 && st.v[4].value == 9 && st.v[1].value == 0 &&
-	   st.v[9].reason == 11 && st.v[9].value == 5, "stats: sorted by reason, absent ones 0");
+	   st.v[9].value == 0 && st.v[10].reason == 11 && st.v[10].value == 5,
+	   "stats: sorted by reason, absent ones 0");
 	pf_stats_free(&st);
 
 	nlh = msg(PMTUFIX_CMD_GET_STATS);

@@ -61,7 +61,7 @@ static void keywords(void)
 
 	is_str(pf_reason_name(PMTUFIX_REASON_RESCUED, buf, sizeof(buf)), "rescued", "reason 0");
 	is_str(pf_reason_name(PMTUFIX_REASON_DISABLED, buf, sizeof(buf)), "disabled", "reason 8");
-	is_str(pf_reason_name(PMTUFIX_REASON_MAX + 1, buf, sizeof(buf)), "reason-9",
+	is_str(pf_reason_name(PMTUFIX_REASON_MAX + 1, buf, sizeof(buf)), "reason-10",
 	       "unknown reason keeps its number");
 	is_str(pf_reason_key(PMTUFIX_REASON_WRONG_IFACE, buf, sizeof(buf)), "wrong_iface",
 	       "reason JSON key");
