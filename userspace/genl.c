@@ -62,14 +62,38 @@ static int nl_send(struct pf_nl *nl, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * libmnl's mnl_nlmsg_ok() compares the message length as an int: a header
+ * claiming 2 GiB or more passes, and every parser after it reads far past
+ * the buffer. A kernel never sends one; refuse the datagram instead.
+ */
+static bool whole_messages(const void *buf, size_t len)
+{
+	const struct nlmsghdr *h;
+	size_t off = 0;
+
+	while (off + NLMSG_HDRLEN <= len) {
+		h = (const struct nlmsghdr *)((const char *)buf + off);
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+			return false;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return true;
+}
+
 static ssize_t nl_recv(struct pf_nl *nl)
 {
 	ssize_t n;
 
-	if (nl->tr)
-		return nl->tr->recv(nl->tr->ctx, nl->buf, PF_NL_BUFSIZE);
-	n = mnl_socket_recvfrom(nl->sock, nl->buf, PF_NL_BUFSIZE);
-	return n < 0 ? -errno : n;
+	if (nl->tr) {
+		n = nl->tr->recv(nl->tr->ctx, nl->buf, PF_NL_BUFSIZE);
+	} else {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, PF_NL_BUFSIZE);
+		n = n < 0 ? -errno : n;
+	}
+	if (n > 0 && !whole_messages(nl->buf, (size_t)n))
+		return -EBADMSG;
+	return n;
 }
 
 struct parse_ctx {
