@@ -199,6 +199,18 @@ static void read_extack(struct pf_nl *nl, const struct nlmsghdr *nlh, size_t off
 	}
 }
 
+/*
+ * The error of an ACK or of NLMSG_DONE as a positive errno. The kernel's are
+ * 1..4095 (MAX_ERRNO); anything else (INT_MIN cannot even be negated) is no
+ * errno at all.
+ */
+static int kernel_errno(int e)
+{
+	if (e < 0)
+		e = e < -4095 ? 0 : -e;
+	return e > 0 && e <= 4095 ? e : EPROTO;
+}
+
 static int cb_data(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
@@ -235,7 +247,7 @@ static int cb_error(const struct nlmsghdr *nlh, void *data)
 	read_extack(t->nl, nlh, off);
 	if (e->error == 0)
 		return MNL_CB_STOP;
-	t->err = e->error < 0 ? -e->error : e->error;
+	t->err = kernel_errno(e->error);
 	return MNL_CB_ERROR;
 }
 
@@ -248,7 +260,7 @@ static int cb_done(const struct nlmsghdr *nlh, void *data)
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	read_extack(t->nl, nlh, sizeof(err));
 	if (err < 0) {
-		t->err = -err;
+		t->err = kernel_errno(err);
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_STOP;

@@ -220,6 +220,41 @@ static void huge_length(void)
 	pf_nl_transport = saved;
 }
 
+/* An ACK or NLMSG_DONE with this error; the reply to pf_nl_talk(). */
+static int talk_error(uint16_t type, int32_t error)
+{
+	static const struct pf_nl_transport tr = { .send = canned_send, .recv = canned_recv };
+	const struct pf_nl_transport *saved = pf_nl_transport;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	struct pf_nl nl;
+	int err;
+
+	nlh->nlmsg_type = type;
+	e->error = error;
+	canned = buf;
+	canned_len = nlh->nlmsg_len;
+	pf_nl_transport = &tr;
+	if (pf_nl_open(&nl)) {
+		pf_nl_transport = saved;
+		return 1;
+	}
+	nlh->nlmsg_seq = nl.seq + 1;
+	err = pf_nl_talk(&nl, pf_nl_msg(&nl, PMTUFIX_CMD_GET_CONFIG, 0), NULL, NULL);
+	pf_nl_close(&nl);
+	pf_nl_transport = saved;
+	return err;
+}
+
+static void odd_errors(void)
+{
+	is_int(talk_error(NLMSG_ERROR, -EPERM), -EPERM, "ACK: the kernel's errno");
+	is_int(talk_error(NLMSG_ERROR, INT32_MIN), -EPROTO, "ACK: INT_MIN is no errno");
+	is_int(talk_error(NLMSG_ERROR, -5000), -EPROTO, "ACK: beyond MAX_ERRNO is no errno");
+	is_int(talk_error(NLMSG_DONE, -ENOBUFS), -ENOBUFS, "DONE: the kernel's errno");
+	is_int(talk_error(NLMSG_DONE, INT32_MIN), -EPROTO, "DONE: INT_MIN is no errno");
+}
+
 void test_decode(void)
 {
 	config();
@@ -227,4 +262,5 @@ void test_decode(void)
 	mss_rules();
 	events();
 	huge_length();
+	odd_errors();
 }
