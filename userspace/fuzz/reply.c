@@ -91,6 +91,8 @@ static ssize_t fuzz_recv(void *ctx, void *buf, size_t len)
 	if (n > len)
 		n = len;
 	memcpy(buf, f->p, n);
+	/* No NUL after the datagram: a string read past its end reads off the heap. */
+	memset((char *)buf + n, 0xff, len - n);
 	f->p += n;
 	f->left -= n;
 	/* Not mnl_nlmsg_ok(): it takes a length of 2^31 or more as negative. */
