@@ -25,7 +25,10 @@ while [ $# -gt 0 ]; do
 	*) targets+=("$1"); shift ;;
 	esac
 done
-[ -n "$dir" ] && [ ${#targets[@]} -gt 0 ] || { echo "usage: $0 -d BUILDDIR [--smoke] TARGET..." >&2; exit 2; }
+if [ -z "$dir" ] || [ ${#targets[@]} -eq 0 ]; then
+	echo "usage: $0 -d BUILDDIR [--smoke] TARGET..." >&2
+	exit 2
+fi
 
 if $smoke; then
 	seed=${FUZZ_SEED:-1}
