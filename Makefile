@@ -8,6 +8,8 @@
 # make check               host unit tests, then VM selftests on each kernel
 # make demo                the seed's scenario in a VM, narrated
 # make bench               side-by-side benchmarks in a VM
+# make static              sparse, checkpatch, gcc -fanalyzer and scan-build (TAP)
+# make fuzz                the CLI's libFuzzer targets, FUZZ_TIME s each (FUZZ_SEED)
 # make install             CLI, man page, completion (DESTDIR honoured)
 
 PMTUFIX_VERSION := 0.1.0
@@ -20,7 +22,8 @@ KVER ?= $(shell $(TOP)/scripts/kernels.sh default)
 
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
 
-.PHONY: all module modules cli deps check check-host check-vm demo bench install clean FORCE
+.PHONY: all module modules cli deps check check-host check-vm demo bench install clean static fuzz \
+	fuzz-smoke FORCE
 
 all: module cli
 
@@ -53,6 +56,12 @@ demo: deps
 
 bench: deps
 	@$(TOP)/scripts/bench.sh
+
+static:
+	@$(TOP)/scripts/static-check.sh
+
+fuzz fuzz-smoke:
+	@$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) $@
 
 install: cli
 	$(MAKE) -C userspace BUILD=$(BUILD) install

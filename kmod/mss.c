@@ -330,9 +330,9 @@ static void pmtufix_mss_syn(struct sk_buff *skb,
 		u32 mtu = pmtufix_mss_path_mtu(skb, state, syn);
 		u32 hdr = pmtufix_mss_hdrlen(syn->family);
 
-		if (mtu != U32_MAX && mtu > hdr)
+		if (mtu != U32_MAX && mtu > hdr) {
 			target = min(target, max(mtu - hdr, (u32)PMTUFIX_MSS_MIN));
-		else if (target == U32_MAX) {
+		} else if (target == U32_MAX) {
 			pmtufix_mss_count(pn, PMTUFIX_MSS_STAT_NO_ROUTE);
 			return;
 		}

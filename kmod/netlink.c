@@ -284,8 +284,10 @@ static const struct nla_policy pmtufix_mss_del_rule_policy[PMTUFIX_A_MSS_MAX + 1
 	[PMTUFIX_A_MSS_FAMILY]		= { .type = NLA_U8 },
 	[PMTUFIX_A_MSS_PREFIX]		= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
 	[PMTUFIX_A_MSS_PREFIX_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
-	[PMTUFIX_A_MSS_VALUE]		= PMTUFIX_READ_ONLY("a rule is deleted by family, prefix and prefix length only"),
-	[PMTUFIX_A_MSS_DIR]		= PMTUFIX_READ_ONLY("a rule is deleted by family, prefix and prefix length only"),
+	[PMTUFIX_A_MSS_VALUE]		=
+		PMTUFIX_READ_ONLY("a rule is deleted by family, prefix and prefix length only"),
+	[PMTUFIX_A_MSS_DIR]		=
+		PMTUFIX_READ_ONLY("a rule is deleted by family, prefix and prefix length only"),
 };
 
 static const struct nla_policy pmtufix_mss_add_policy[PMTUFIX_A_MAX + 1] = {
@@ -439,7 +441,7 @@ static int pmtufix_mss_fill(struct sk_buff *msg, const struct pmtufix_mss_rule *
 	    nla_put_u16(msg, PMTUFIX_A_MSS_VALUE,
 			pmtufix_mss_action_value(r->action)) ||
 	    nla_put_u8(msg, PMTUFIX_A_MSS_DIR,
-			pmtufix_mss_action_dir(r->action))) {
+		       pmtufix_mss_action_dir(r->action))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}

@@ -62,14 +62,38 @@ static int nl_send(struct pf_nl *nl, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * libmnl's mnl_nlmsg_ok() compares the message length as an int: a header
+ * claiming 2 GiB or more passes, and every parser after it reads far past
+ * the buffer. A kernel never sends one; refuse the datagram instead.
+ */
+static bool whole_messages(const void *buf, size_t len)
+{
+	const struct nlmsghdr *h;
+	size_t off = 0;
+
+	while (off + NLMSG_HDRLEN <= len) {
+		h = (const struct nlmsghdr *)((const char *)buf + off);
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+			return false;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return true;
+}
+
 static ssize_t nl_recv(struct pf_nl *nl)
 {
 	ssize_t n;
 
-	if (nl->tr)
-		return nl->tr->recv(nl->tr->ctx, nl->buf, PF_NL_BUFSIZE);
-	n = mnl_socket_recvfrom(nl->sock, nl->buf, PF_NL_BUFSIZE);
-	return n < 0 ? -errno : n;
+	if (nl->tr) {
+		n = nl->tr->recv(nl->tr->ctx, nl->buf, PF_NL_BUFSIZE);
+	} else {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, PF_NL_BUFSIZE);
+		n = n < 0 ? -errno : n;
+	}
+	if (n > 0 && !whole_messages(nl->buf, (size_t)n))
+		return -EBADMSG;
+	return n;
 }
 
 struct parse_ctx {
@@ -175,6 +199,18 @@ static void read_extack(struct pf_nl *nl, const struct nlmsghdr *nlh, size_t off
 	}
 }
 
+/*
+ * The error of an ACK or of NLMSG_DONE as a positive errno. The kernel's are
+ * 1..4095 (MAX_ERRNO); anything else (INT_MIN cannot even be negated) is no
+ * errno at all.
+ */
+static int kernel_errno(int e)
+{
+	if (e < 0)
+		e = e < -4095 ? 0 : -e;
+	return e > 0 && e <= 4095 ? e : EPROTO;
+}
+
 static int cb_data(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
@@ -211,7 +247,7 @@ static int cb_error(const struct nlmsghdr *nlh, void *data)
 	read_extack(t->nl, nlh, off);
 	if (e->error == 0)
 		return MNL_CB_STOP;
-	t->err = e->error < 0 ? -e->error : e->error;
+	t->err = kernel_errno(e->error);
 	return MNL_CB_ERROR;
 }
 
@@ -224,7 +260,7 @@ static int cb_done(const struct nlmsghdr *nlh, void *data)
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	read_extack(t->nl, nlh, sizeof(err));
 	if (err < 0) {
-		t->err = -err;
+		t->err = kernel_errno(err);
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_STOP;

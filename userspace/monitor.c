@@ -155,7 +155,8 @@ static bool is_our_family_deleted(const struct nlmsghdr *nlh)
 
 	if (nlh->nlmsg_type != GENL_ID_CTRL || g->cmd != CTRL_CMD_DELFAMILY)
 		return false;
-	if (pf_nl_parse(nlh, tb, CTRL_ATTR_MAX) || !tb[CTRL_ATTR_FAMILY_NAME])
+	if (pf_nl_parse(nlh, tb, CTRL_ATTR_MAX) || !tb[CTRL_ATTR_FAMILY_NAME] ||
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_NAME], MNL_TYPE_NUL_STRING) < 0)
 		return false;
 	return !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]), PMTUFIX_GENL_NAME);
 }

@@ -208,7 +208,7 @@ enum pmtufix_attr {
 	PMTUFIX_A_EVENT,		/* nest: enum pmtufix_event_attr */
 	PMTUFIX_A_PAD,
 	PMTUFIX_A_MSS_REPLACE,		/* flag: PMTUFIX_CMD_MSS_ADD may replace a rule */
-	PMTUFIX_A_MSS_STATS,		/* nest: u64 per enum pmtufix_mss_stat, type = counter + 1 */
+	PMTUFIX_A_MSS_STATS,		/* nest: u64 per pmtufix_mss_stat, type = counter + 1 */
 
 	__PMTUFIX_A_MAX
 };

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
+
 #include "pmtufix.h"
 #include "cli.h"
 #include "fake_kernel.h"
@@ -532,6 +534,32 @@ static void monitor(void)
 	       "monitor -j: one JSON object per line");
 }
 
+/* The controller's DELFAMILY for a family name of len bytes, as the next event. */
+static void delfamily_event(const char *name, size_t len)
+{
+	char *buf = calloc(1, 256);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	g->cmd = CTRL_CMD_DELFAMILY;
+	mnl_attr_put(nlh, CTRL_ATTR_FAMILY_NAME, len, name);
+	K.events[K.nevents].buf = buf;
+	K.events[K.nevents++].len = nlh->nlmsg_len;
+}
+
+static void monitor_unload(void)
+{
+	reset();
+	delfamily_event("pmtufix", sizeof("pmtufix"));
+	run("monitor");
+	ok(R.rc == 1 && strstr(R.err, "module was unloaded"), "monitor: ends when the family goes");
+	/* The padding after the name is a NUL, but not the name's own. */
+	delfamily_event("pmtufix", strlen("pmtufix"));
+	run("monitor");
+	ok(R.rc == 0 && !R.err[0], "monitor: a family name without its NUL is not ours");
+}
+
 static const char nft_show_text[] =
 	"backend: nft\n"
 	"rescue: on\n"
@@ -704,6 +732,7 @@ void test_cli(void)
 	save_apply();
 	apply_errors();
 	monitor();
+	monitor_unload();
 	nft_backend();
 	fake_nft_uninstall();
 	fake_uninstall();

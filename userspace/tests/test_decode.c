@@ -2,6 +2,7 @@
 /* Decoding kernel messages: settings, counters, MSS rules, events. */
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -10,6 +11,7 @@
 
 #include "pmtufix.h"
 #include "config.h"
+#include "genl.h"
 #include "monitor.h"
 #include "mss.h"
 #include "stats.h"
@@ -162,10 +164,104 @@ static void events(void)
 	is_str(pf_proto_name(253, pbuf, sizeof(pbuf)), "253", "proto name: number when unknown");
 }
 
+/* One canned datagram for every recv(); sends are dropped. */
+static const void *canned;
+static size_t canned_len;
+
+static int canned_send(void *ctx, const void *b, size_t len)
+{
+	(void)ctx;
+	(void)b;
+	(void)len;
+	return 0;
+}
+
+static ssize_t canned_recv(void *ctx, void *b, size_t len)
+{
+	(void)ctx;
+	if (canned_len > len)
+		return -ENOSPC;
+	memcpy(b, canned, canned_len);
+	return (ssize_t)canned_len;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+/*
+ * libmnl's mnl_nlmsg_ok() takes a length of 2 GiB or more for a negative
+ * int, which passes its check; the attribute parser then ran off the buffer.
+ */
+static void huge_length(void)
+{
+	static const struct pf_nl_transport tr = { .send = canned_send, .recv = canned_recv };
+	const struct pf_nl_transport *saved = pf_nl_transport;
+	struct nlmsghdr *nlh = msg(PMTUFIX_CMD_GET_CONFIG);
+	struct pf_nl nl;
+	int calls = 0, err;
+
+	mnl_attr_put_u8(nlh, PMTUFIX_A_RESCUE_ENABLED, 1);
+	canned = buf;
+	canned_len = nlh->nlmsg_len;
+	nlh->nlmsg_len = 0x80000000u + (uint32_t)canned_len;
+	pf_nl_transport = &tr;
+	if (pf_nl_open(&nl)) {
+		ok(0, "reply of 2 GiB: transport opened");
+		pf_nl_transport = saved;
+		return;
+	}
+	nlh->nlmsg_seq = nl.seq + 1;
+	err = pf_nl_talk(&nl, pf_nl_msg(&nl, PMTUFIX_CMD_GET_CONFIG, 0), count_cb, &calls);
+	ok(err == -EBADMSG && calls == 0, "a reply claiming 2 GiB is refused, not parsed");
+	pf_nl_close(&nl);
+	pf_nl_transport = saved;
+}
+
+/* An ACK or NLMSG_DONE with this error; the reply to pf_nl_talk(). */
+static int talk_error(uint16_t type, int32_t error)
+{
+	static const struct pf_nl_transport tr = { .send = canned_send, .recv = canned_recv };
+	const struct pf_nl_transport *saved = pf_nl_transport;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	struct pf_nl nl;
+	int err;
+
+	nlh->nlmsg_type = type;
+	e->error = error;
+	canned = buf;
+	canned_len = nlh->nlmsg_len;
+	pf_nl_transport = &tr;
+	if (pf_nl_open(&nl)) {
+		pf_nl_transport = saved;
+		return 1;
+	}
+	nlh->nlmsg_seq = nl.seq + 1;
+	err = pf_nl_talk(&nl, pf_nl_msg(&nl, PMTUFIX_CMD_GET_CONFIG, 0), NULL, NULL);
+	pf_nl_close(&nl);
+	pf_nl_transport = saved;
+	return err;
+}
+
+static void odd_errors(void)
+{
+	is_int(talk_error(NLMSG_ERROR, -EPERM), -EPERM, "ACK: the kernel's errno");
+	is_int(talk_error(NLMSG_ERROR, INT32_MIN), -EPROTO, "ACK: INT_MIN is no errno");
+	is_int(talk_error(NLMSG_ERROR, -5000), -EPROTO, "ACK: beyond MAX_ERRNO is no errno");
+	is_int(talk_error(NLMSG_DONE, -ENOBUFS), -ENOBUFS, "DONE: the kernel's errno");
+	is_int(talk_error(NLMSG_DONE, INT32_MIN), -EPROTO, "DONE: INT_MIN is no errno");
+}
+
 void test_decode(void)
 {
 	config();
 	stats();
 	mss_rules();
 	events();
+	huge_length();
+	odd_errors();
 }
