@@ -29,6 +29,7 @@
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/request_sock.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -229,6 +230,27 @@ static bool pmtufix_ct_related(const struct sk_buff *skb, u8 protocol)
 #endif
 }
 
+/*
+ * The interfaces the flow's own packets are looked up with once
+ * vrf_ip_rcv() has run: the VRF device as dif (inet_iif()), the slave as
+ * sdif (inet_sdif()). A socket bound to the VRF or the slave matches, an
+ * unbound one only with tcp_l3mdev_accept or udp_l3mdev_accept: a flow of
+ * another VRF or of the default one is not this VRF's flow.
+ */
+struct pmtufix_ifindexes {
+	int dif;
+	int sdif;
+};
+
+static struct pmtufix_ifindexes pmtufix_l3_ifindexes(const struct net_device *in)
+{
+	int master = l3mdev_master_ifindex_rcu(in);
+
+	if (master)
+		return (struct pmtufix_ifindexes){ master, in->ifindex };
+	return (struct pmtufix_ifindexes){ in->ifindex, 0 };
+}
+
 static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -248,7 +270,7 @@ static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 }
 
 static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
-					    const struct sk_buff *skb,
+					    const struct pmtufix_ifindexes *ifx,
 					    const struct pmtufix_quote *q)
 {
 	u32 seq = ntohl(q->l4.seq);
@@ -256,9 +278,8 @@ static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 	struct sock *sk;
 
 	/* The lookup tcp_v4_err() will do, from our end of the segment. */
-	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
-				       q->daddr, q->l4.dport, q->saddr,
-				       ntohs(q->l4.sport), inet_iif(skb), 0);
+	sk = pmtufix_tcp_lookup(net, q->daddr, q->l4.dport, q->saddr,
+				ntohs(q->l4.sport), ifx->dif, ifx->sdif);
 	if (!sk)
 		return PMTUFIX_REASON_NO_FLOW;
 
@@ -274,33 +295,30 @@ static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 	return r;
 }
 
+/* Sockets from the lookups are RCU-protected only: netfilter holds it. */
 static enum pmtufix_reason pmtufix_udp_flow(struct net *net,
-					    const struct net_device *dev,
+					    const struct pmtufix_ifindexes *ifx,
 					    const struct pmtufix_quote *q)
 {
-	bool tunnel;
 	struct sock *sk;
 
 	/* The lookup udp_err() will do. */
-	sk = udp4_lib_lookup(net, q->daddr, q->l4.dport, q->saddr, q->l4.sport,
-			     dev->ifindex);
-	if (sk) {
-		sock_put(sk);
+	sk = pmtufix_udp_lookup(net, q->daddr, q->l4.dport, q->saddr,
+				q->l4.sport, ifx->dif, ifx->sdif);
+	if (sk)
 		return PMTUFIX_REASON_RESCUED;
-	}
 
 	/*
 	 * UDP tunnels (VXLAN, Geneve, FOU) send from varying source ports;
-	 * udp_err() then looks for the socket bound to the tunnel's port and
-	 * lets the tunnel judge the error. Only tunnel sockets count here.
+	 * udp_err() then looks for the socket bound to the tunnel's port
+	 * (sdif 0, as __udp4_lib_err_encap() does) and lets the tunnel judge
+	 * the error. Only tunnel sockets count here.
 	 */
-	sk = udp4_lib_lookup(net, q->daddr, q->l4.sport, q->saddr, q->l4.dport,
-			     dev->ifindex);
-	if (!sk)
-		return PMTUFIX_REASON_NO_FLOW;
-	tunnel = !!READ_ONCE(udp_sk(sk)->encap_err_lookup);
-	sock_put(sk);
-	return tunnel ? PMTUFIX_REASON_RESCUED : PMTUFIX_REASON_NO_FLOW;
+	sk = pmtufix_udp_lookup(net, q->daddr, q->l4.sport, q->saddr,
+				q->l4.dport, ifx->dif, 0);
+	if (sk && READ_ONCE(udp_sk(sk)->encap_err_lookup))
+		return PMTUFIX_REASON_RESCUED;
+	return PMTUFIX_REASON_NO_FLOW;
 }
 
 /* Is the ICMP error about a flow of ours? RESCUED means yes, so far. */
@@ -309,6 +327,7 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 					 struct pmtufix_net *pn,
 					 struct pmtufix_decision *d)
 {
+	struct pmtufix_ifindexes ifx = pmtufix_l3_ifindexes(state->in);
 	struct net *net = state->net;
 	struct pmtufix_quote q;
 	enum pmtufix_reason r;
@@ -338,10 +357,10 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 
 	switch (q.protocol) {
 	case IPPROTO_TCP:
-		r = pmtufix_tcp_flow(net, skb, &q);
+		r = pmtufix_tcp_flow(net, &ifx, &q);
 		break;
 	case IPPROTO_UDP:
-		r = pmtufix_udp_flow(net, state->in, &q);
+		r = pmtufix_udp_flow(net, &ifx, &q);
 		break;
 	default:
 		r = PMTUFIX_REASON_NO_FLOW;
@@ -451,6 +470,15 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	/* Routed already, e.g. looped back: RPF will not look at it. */
 	if (skb_valid_dst(skb))
+		return NF_ACCEPT;
+	/*
+	 * vrf_ip_rcv() runs PRE_ROUTING again with the VRF device as input.
+	 * The kernel routes the packet from the slave, with the VRF's table,
+	 * and so did the first pass: judging again here, from a device that
+	 * every nexthop of the VRF counts as, would accept what the first
+	 * pass rejected, and count it twice.
+	 */
+	if (netif_is_l3_master(state->in))
 		return NF_ACCEPT;
 	if (pmtufix_bridged(skb))
 		return NF_ACCEPT;
