@@ -295,6 +295,21 @@ static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 	return r;
 }
 
+/*
+ * A wildcard socket receives from anyone, so its existence says nothing
+ * about a flow to the quoted peer: only a socket connected to exactly that
+ * peer, or an encapsulation socket (its tunnel judges errors itself), does.
+ */
+static bool pmtufix_udp_peer(const struct sock *sk,
+			     const struct pmtufix_quote *q)
+{
+	if (READ_ONCE(udp_sk(sk)->encap_type))
+		return true;
+	return READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
+	       READ_ONCE(sk->sk_daddr) == q->daddr &&
+	       READ_ONCE(sk->sk_dport) == q->l4.dport;
+}
+
 /* Sockets from the lookups are RCU-protected only: netfilter holds it. */
 static enum pmtufix_reason pmtufix_udp_flow(struct net *net,
 					    const struct pmtufix_ifindexes *ifx,
@@ -306,7 +321,8 @@ static enum pmtufix_reason pmtufix_udp_flow(struct net *net,
 	sk = pmtufix_udp_lookup(net, q->daddr, q->l4.dport, q->saddr,
 				q->l4.sport, ifx->dif, ifx->sdif);
 	if (sk)
-		return PMTUFIX_REASON_RESCUED;
+		return pmtufix_udp_peer(sk, q) ? PMTUFIX_REASON_RESCUED :
+						 PMTUFIX_REASON_NO_FLOW;
 
 	/*
 	 * UDP tunnels (VXLAN, Geneve, FOU) send from varying source ports;

@@ -19,7 +19,9 @@
 #   A  TCP 10.10.10.10:P  <- 10.10.20.20:P+1   (idle; its send sequence read
 #                                                with TCP_REPAIR)
 #   M  TCP 172.20.20.10:P+3 -> 172.20.20.2:P+2 (over eth0, the mgmt network)
-#   U  UDP 0.0.0.0:P+4 on the server
+#   U  UDP 10.10.10.10:P+4 -> 10.10.20.20:7777  (connected)
+#   V  UDP 10.10.10.10:P+5 -> 172.20.20.5:7777  (connected; routed out eth0)
+#   W  UDP 0.0.0.0:P+6 on the server            (unconnected: proves nothing)
 #
 # Each case checks that no PMTU is known before it, sends one error, and then
 # that exactly one counter of "pmtufix -j stats" rose (or none, for errors
@@ -35,8 +37,9 @@
 #
 # Cases of each pass: positive controls (TCP A in window, UDP U, quote with IP
 # options, MTU at the floor, error for M arriving on eth0: not-needed); no-flow
-# (TCP, UDP, ICMP); seq-window (A: next, previous and far sequence numbers);
-# wrong-iface (M's error arriving on eth1; U toward a peer routed out eth0);
+# (TCP, UDP, ICMP, UDP quoting W or U with another peer port); seq-window (A:
+# next, previous and far sequence numbers); wrong-iface (M's error arriving on
+# eth1; V, whose peer is routed out eth0);
 # below-floor (68, 500, 551, and 1399 under "floor 1400"); malformed (quote
 # truncated, L4 under 8 bytes, version 6, IHL 4, IHL 15, non-first fragment,
 # bad ICMP checksum, addressed to another local address); ICMP type 3 codes
@@ -112,7 +115,13 @@ a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1)
 m = tcp_pair(rtr, "172.20.20.2", port + 2, srv, "172.20.20.10", port + 3)
 setns(srv)
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind(("0.0.0.0", port + 4))
+u.bind(("10.10.10.10", port + 4))
+u.connect(("10.10.20.20", 7777))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+v.bind(("10.10.10.10", port + 5))
+v.connect(("172.20.20.5", 7777))
+w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+w.bind(("0.0.0.0", port + 6))
 print("ready %d %d" % (send_seq(a[1]), send_seq(m[2])), flush=True)
 
 sys.path.insert(0, selftests)
@@ -357,6 +366,12 @@ forged_cases()
 		--sport $((p + 9)) --dport 7777
 	forged "ICMP echo" no_flow "$SRV" "$CLI_IP" "" -- \
 		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto icmp --sport 4242
+	forged "UDP, unconnected socket on the port" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
+		--sport $((p + 6)) --dport 7777
+	forged "UDP, socket connected to another peer port" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
+		--sport $((p + 4)) --dport 7778
 
 	# TCP sequence outside snd_una..snd_nxt (= SEQ_A: A is idle).
 	if ((SEQ_A >= 0)); then
@@ -380,7 +395,7 @@ forged_cases()
 	fi
 	forged "UDP socket, peer routed out eth0" wrong_iface "$SRV" 172.20.20.5 "" -- \
 		--inner-src "$SRV_IP" --inner-dst 172.20.20.5 --proto udp \
-		--sport $((p + 4)) --dport 7777
+		--sport $((p + 5)) --dport 7777
 
 	# Below the floor (auto: net.ipv4.route.min_pmtu = 552, then 1400).
 	forged "UDP socket, mtu 68" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 68
