@@ -25,7 +25,6 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <net/dst_metadata.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -271,7 +270,8 @@ static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 
 static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 					    const struct pmtufix_ifindexes *ifx,
-					    const struct pmtufix_quote *q)
+					    const struct pmtufix_quote *q,
+					    struct pmtufix_decision *d)
 {
 	u32 seq = ntohl(q->l4.seq);
 	enum pmtufix_reason r;
@@ -283,13 +283,18 @@ static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 	if (!sk)
 		return PMTUFIX_REASON_NO_FLOW;
 
-	if (sk->sk_state == TCP_TIME_WAIT)
+	if (sk->sk_state == TCP_TIME_WAIT) {
 		r = PMTUFIX_REASON_NO_FLOW;
-	else if (sk->sk_state == TCP_NEW_SYN_RECV)
-		r = seq == tcp_rsk(inet_reqsk(sk))->snt_isn ?
-			PMTUFIX_REASON_RESCUED : PMTUFIX_REASON_SEQ_WINDOW;
-	else
+	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		/*
+		 * tcp_req_err() acts on frag-needed not at all: no PMTU is
+		 * learnt for a connection still in its handshake.
+		 */
+		d->why = "connection not established: the kernel ignores the error";
+		r = PMTUFIX_REASON_NO_FLOW;
+	} else {
 		r = pmtufix_tcp_window(sk, seq);
+	}
 
 	sock_gen_put(sk);
 	return r;
@@ -373,7 +378,7 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 
 	switch (q.protocol) {
 	case IPPROTO_TCP:
-		r = pmtufix_tcp_flow(net, &ifx, &q);
+		r = pmtufix_tcp_flow(net, &ifx, &q, d);
 		break;
 	case IPPROTO_UDP:
 		r = pmtufix_udp_flow(net, &ifx, &q);
@@ -387,11 +392,33 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 	 * A local socket can hide behind NAT: for a connection to a DNATed
 	 * service address, the quoted destination is turned back into the
 	 * service address only in LOCAL_IN, after this hook. conntrack then
-	 * vouches for the flow; tcp_v4_err() still checks the sequence.
+	 * vouches for the flow; tcp_v4_err() still checks the sequence. Not
+	 * when a socket was found and refused (d->why says why): that socket
+	 * is what the kernel will hand the error to.
 	 */
-	if (r == PMTUFIX_REASON_NO_FLOW && pmtufix_ct_related(skb, q.protocol))
+	if (r == PMTUFIX_REASON_NO_FLOW && !d->why &&
+	    pmtufix_ct_related(skb, q.protocol))
 		r = PMTUFIX_REASON_RESCUED;
 	return r;
+}
+
+/*
+ * Strict RPF lets the error pass. The dst is dropped again: hooks after
+ * this one may still change what routing sees (a mark with src_valid_mark
+ * or policy rules), and the kernel must judge the packet as it will be
+ * then. A destination the host can neither deliver nor forward to (the
+ * dst's input is ip_error(): no route, or forwarding off) never met the
+ * reverse-path check: nothing to count.
+ */
+static unsigned int pmtufix_not_needed(struct sk_buff *skb,
+				       struct pmtufix_net *pn)
+{
+	bool routed = !skb_dst(skb)->error;
+
+	skb_dst_drop(skb);
+	if (routed)
+		pmtufix_stats_inc(pn, PMTUFIX_REASON_NOT_NEEDED);
+	return NF_ACCEPT;
 }
 
 static unsigned int pmtufix_rescue(struct sk_buff *skb,
@@ -414,14 +441,13 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	}
 
 	/*
-	 * The lookup ip_rcv_finish_core() would do. On success the dst stays
-	 * attached and the kernel uses it as if it had found it itself.
+	 * The lookup ip_rcv_finish_core() would do. A dst attached here is
+	 * kept only for a rescued error: the kernel then uses it as if it
+	 * had found it itself.
 	 */
 	err = pmtufix_route_input(skb, daddr, d.icmp_saddr, tos, state->in);
-	if (!err) {
-		pmtufix_stats_inc(pn, PMTUFIX_REASON_NOT_NEEDED);
-		return NF_ACCEPT;
-	}
+	if (!err)
+		return pmtufix_not_needed(skb, pn);
 	/*
 	 * Martian sources, allocation failures and the like: not a reverse-
 	 * path drop, not ours to judge, and not counted. The kernel's lookup
@@ -484,8 +510,12 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 	if (!icmph || icmph->type != ICMP_DEST_UNREACH ||
 	    icmph->code != ICMP_FRAG_NEEDED)
 		return NF_ACCEPT;
-	/* Routed already, e.g. looped back: RPF will not look at it. */
-	if (skb_valid_dst(skb))
+	/*
+	 * Routed already, e.g. looped back: RPF will not look at it. Or a
+	 * tunnel's metadata dst (collect_md), which our route lookup would
+	 * consume: the kernel's own lookup needs its tunnel key.
+	 */
+	if (skb_dst(skb))
 		return NF_ACCEPT;
 	/*
 	 * vrf_ip_rcv() runs PRE_ROUTING again with the VRF device as input.
