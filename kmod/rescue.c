@@ -475,10 +475,13 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 }
 
 /*
- * br_netfilter runs the IPv4 hooks for frames entering a bridge. Whatever dst
- * is set then is replaced by br_netfilter's own, and when the frame is for
- * this host, ip_sabotage_in() keeps the hooks from running again before the
- * routing that applies RPF: nothing done here could help, so do nothing.
+ * br_netfilter runs the IPv4 PRE_ROUTING hooks for a frame entering a bridge
+ * port (input device: the bridge) before the bridge has decided whether the
+ * frame is for this host. A dst set then is replaced by br_netfilter's own,
+ * and when the frame goes up to this host ip_sabotage_in() keeps the IPv4
+ * hooks from running again before the routing that applies RPF. So that
+ * pass is left alone; pmtufix_rescue_bridge_hook() judges the error where the
+ * bridge hands the frame up.
  */
 static bool pmtufix_bridged(const struct sk_buff *skb)
 {
@@ -491,7 +494,8 @@ static bool pmtufix_bridged(const struct sk_buff *skb)
 #endif
 }
 
-static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
+/* Every check of the IPv4 path; @state->in is the device ip_rcv() sees. */
+static unsigned int pmtufix_rescue_ipv4(struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -526,14 +530,50 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (netif_is_l3_master(state->in))
 		return NF_ACCEPT;
-	if (pmtufix_bridged(skb))
-		return NF_ACCEPT;
 	/* icmp_rcv() discards errors sent to broadcast or multicast. */
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
 		return NF_ACCEPT;
 
 	return pmtufix_rescue(skb, state, ntohs(icmph->un.frag.mtu));
 }
+
+static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
+					const struct nf_hook_state *state)
+{
+	if (pmtufix_bridged(skb))
+		return NF_ACCEPT;
+	return pmtufix_rescue_ipv4(skb, state);
+}
+
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+/*
+ * br_pass_frame_up(): a frame br_netfilter ran the IPv4 hooks for goes up
+ * to this host, skb->dev the bridge, the device ip_rcv() routes it from.
+ * ip_sabotage_in() will skip every IPv4 PRE_ROUTING hook, so this is the
+ * last place before routing; the judging is the IPv4 path's, from the same
+ * device. Not for a bridge that is a VRF slave: there the IPv4 hooks run
+ * again, and pmtufix_rescue_hook() judges.
+ */
+static unsigned int pmtufix_rescue_bridge_hook(void *priv, struct sk_buff *skb,
+					       const struct nf_hook_state *state)
+{
+	struct nf_hook_state ipv4_state = *state;
+	unsigned int verdict;
+
+	if (!nf_bridge_info_get(skb) || skb->protocol != htons(ETH_P_IP) ||
+	    !netif_is_bridge_master(skb->dev) || netif_is_l3_slave(skb->dev) ||
+	    skb->pkt_type == PACKET_OTHERHOST)
+		return NF_ACCEPT;
+
+	/* br_netfilter's placeholder, dropped anyway on the way up. */
+	br_drop_fake_rtable(skb);
+	ipv4_state.in = skb->dev;
+	verdict = pmtufix_rescue_ipv4(skb, &ipv4_state);
+	/* netif_receive_skb() may queue the frame (RPS): past this RCU section. */
+	skb_dst_force(skb);
+	return verdict;
+}
+#endif
 
 /* Right after NAT has translated RELATED errors back to the inner flow. */
 static const struct nf_hook_ops pmtufix_rescue_ops[] = {
@@ -543,6 +583,15 @@ static const struct nf_hook_ops pmtufix_rescue_ops[] = {
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_NAT_DST + 1,
 	},
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	/* After bridge filtering, before br_netfilter's conntrack confirm. */
+	{
+		.hook		= pmtufix_rescue_bridge_hook,
+		.pf		= NFPROTO_BRIDGE,
+		.hooknum	= NF_BR_LOCAL_IN,
+		.priority	= NF_BR_PRI_LAST - 1,
+	},
+#endif
 };
 
 int pmtufix_rescue_register(struct net *net)
