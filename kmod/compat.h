@@ -15,7 +15,10 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
+#include <net/inet_hashtables.h>
 #include <net/route.h>
+#include <net/tcp.h>
+#include <net/udp.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "pmtufix needs Linux 6.1 or later"
@@ -85,5 +88,40 @@ static inline u8 pmtufix_route_tos(u8 tos)
 	return tos & IPTOS_RT_MASK;
 }
 #endif
+
+/*
+ * The established-socket lookup tcp_v4_err() does. 6.1 and 6.12 share the
+ * argument list (6.12 only made @net const); the hash table is per netns
+ * on both.
+ */
+static inline struct sock *pmtufix_tcp_lookup(struct net *net, __be32 saddr,
+					      __be16 sport, __be32 daddr,
+					      u16 hnum, int dif, int sdif)
+{
+	return __inet_lookup_established(net,
+					 net->ipv4.tcp_death_row.hashinfo,
+					 saddr, sport, daddr, hnum, dif, sdif);
+}
+
+/*
+ * The UDP socket lookup udp_err() does, without taking a reference: only
+ * under RCU, as netfilter hooks run. __udp4_lib_lookup() rather than
+ * udp4_lib_lookup(): it is exported whatever the configuration (the other
+ * only with NF_TPROXY_IPV4 or NF_SOCKET_IPV4) and takes the sdif a VRF
+ * needs. The table became per netns in 6.2.
+ */
+static inline struct sock *pmtufix_udp_lookup(struct net *net, __be32 saddr,
+					      __be16 sport, __be32 daddr,
+					      __be16 dport, int dif, int sdif)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	struct udp_table *table = net->ipv4.udp_table;
+#else
+	struct udp_table *table = &udp_table;
+#endif
+
+	return __udp4_lib_lookup(net, saddr, sport, daddr, dport, dif, sdif,
+				 table, NULL);
+}
 
 #endif /* _PMTUFIX_COMPAT_H */

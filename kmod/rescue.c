@@ -25,10 +25,10 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <net/dst_metadata.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/request_sock.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -231,6 +231,27 @@ static bool pmtufix_ct_related(const struct sk_buff *skb, u8 protocol)
 #endif
 }
 
+/*
+ * The interfaces the flow's own packets are looked up with once
+ * vrf_ip_rcv() has run: the VRF device as dif (inet_iif()), the slave as
+ * sdif (inet_sdif()). A socket bound to the VRF or the slave matches, an
+ * unbound one only with tcp_l3mdev_accept or udp_l3mdev_accept: a flow of
+ * another VRF or of the default one is not this VRF's flow.
+ */
+struct pmtufix_ifindexes {
+	int dif;
+	int sdif;
+};
+
+static struct pmtufix_ifindexes pmtufix_l3_ifindexes(const struct net_device *in)
+{
+	int master = l3mdev_master_ifindex_rcu(in);
+
+	if (master)
+		return (struct pmtufix_ifindexes){ master, in->ifindex };
+	return (struct pmtufix_ifindexes){ in->ifindex, 0 };
+}
+
 static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -250,59 +271,77 @@ static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 }
 
 static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
-					    const struct sk_buff *skb,
-					    const struct pmtufix_quote *q)
+					    const struct pmtufix_ifindexes *ifx,
+					    const struct pmtufix_quote *q,
+					    struct pmtufix_decision *d)
 {
 	u32 seq = ntohl(q->l4.seq);
 	enum pmtufix_reason r;
 	struct sock *sk;
 
 	/* The lookup tcp_v4_err() will do, from our end of the segment. */
-	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
-				       q->daddr, q->l4.dport, q->saddr,
-				       ntohs(q->l4.sport), inet_iif(skb), 0);
+	sk = pmtufix_tcp_lookup(net, q->daddr, q->l4.dport, q->saddr,
+				ntohs(q->l4.sport), ifx->dif, ifx->sdif);
 	if (!sk)
 		return PMTUFIX_REASON_NO_FLOW;
 
-	if (sk->sk_state == TCP_TIME_WAIT)
+	if (sk->sk_state == TCP_TIME_WAIT) {
 		r = PMTUFIX_REASON_NO_FLOW;
-	else if (sk->sk_state == TCP_NEW_SYN_RECV)
-		r = seq == tcp_rsk(inet_reqsk(sk))->snt_isn ?
-			PMTUFIX_REASON_RESCUED : PMTUFIX_REASON_SEQ_WINDOW;
-	else
+	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		/*
+		 * tcp_req_err() acts on frag-needed not at all: no PMTU is
+		 * learnt for a connection still in its handshake.
+		 */
+		d->why = "connection not established: the kernel ignores the error";
+		r = PMTUFIX_REASON_NO_FLOW;
+	} else {
 		r = pmtufix_tcp_window(sk, seq);
+	}
 
 	sock_gen_put(sk);
 	return r;
 }
 
+/*
+ * A wildcard socket receives from anyone, so its existence says nothing
+ * about a flow to the quoted peer: only a socket connected to exactly that
+ * peer, or an encapsulation socket (its tunnel judges errors itself), does.
+ */
+static bool pmtufix_udp_peer(const struct sock *sk,
+			     const struct pmtufix_quote *q)
+{
+	if (READ_ONCE(udp_sk(sk)->encap_type))
+		return true;
+	return READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
+	       READ_ONCE(sk->sk_daddr) == q->daddr &&
+	       READ_ONCE(sk->sk_dport) == q->l4.dport;
+}
+
+/* Sockets from the lookups are RCU-protected only: netfilter holds it. */
 static enum pmtufix_reason pmtufix_udp_flow(struct net *net,
-					    const struct net_device *dev,
+					    const struct pmtufix_ifindexes *ifx,
 					    const struct pmtufix_quote *q)
 {
-	bool tunnel;
 	struct sock *sk;
 
 	/* The lookup udp_err() will do. */
-	sk = udp4_lib_lookup(net, q->daddr, q->l4.dport, q->saddr, q->l4.sport,
-			     dev->ifindex);
-	if (sk) {
-		sock_put(sk);
-		return PMTUFIX_REASON_RESCUED;
-	}
+	sk = pmtufix_udp_lookup(net, q->daddr, q->l4.dport, q->saddr,
+				q->l4.sport, ifx->dif, ifx->sdif);
+	if (sk)
+		return pmtufix_udp_peer(sk, q) ? PMTUFIX_REASON_RESCUED :
+						 PMTUFIX_REASON_NO_FLOW;
 
 	/*
 	 * UDP tunnels (VXLAN, Geneve, FOU) send from varying source ports;
-	 * udp_err() then looks for the socket bound to the tunnel's port and
-	 * lets the tunnel judge the error. Only tunnel sockets count here.
+	 * udp_err() then looks for the socket bound to the tunnel's port
+	 * (sdif 0, as __udp4_lib_err_encap() does) and lets the tunnel judge
+	 * the error. Only tunnel sockets count here.
 	 */
-	sk = udp4_lib_lookup(net, q->daddr, q->l4.sport, q->saddr, q->l4.dport,
-			     dev->ifindex);
-	if (!sk)
-		return PMTUFIX_REASON_NO_FLOW;
-	tunnel = !!READ_ONCE(udp_sk(sk)->encap_err_lookup);
-	sock_put(sk);
-	return tunnel ? PMTUFIX_REASON_RESCUED : PMTUFIX_REASON_NO_FLOW;
+	sk = pmtufix_udp_lookup(net, q->daddr, q->l4.sport, q->saddr,
+				q->l4.dport, ifx->dif, 0);
+	if (sk && READ_ONCE(udp_sk(sk)->encap_err_lookup))
+		return PMTUFIX_REASON_RESCUED;
+	return PMTUFIX_REASON_NO_FLOW;
 }
 
 /* Is the ICMP error about a flow of ours? RESCUED means yes, so far. */
@@ -311,6 +350,7 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 					 struct pmtufix_net *pn,
 					 struct pmtufix_decision *d)
 {
+	struct pmtufix_ifindexes ifx = pmtufix_l3_ifindexes(state->in);
 	struct net *net = state->net;
 	struct pmtufix_quote q;
 	enum pmtufix_reason r;
@@ -340,10 +380,10 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 
 	switch (q.protocol) {
 	case IPPROTO_TCP:
-		r = pmtufix_tcp_flow(net, skb, &q);
+		r = pmtufix_tcp_flow(net, &ifx, &q, d);
 		break;
 	case IPPROTO_UDP:
-		r = pmtufix_udp_flow(net, state->in, &q);
+		r = pmtufix_udp_flow(net, &ifx, &q);
 		break;
 	default:
 		r = PMTUFIX_REASON_NO_FLOW;
@@ -354,11 +394,33 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 	 * A local socket can hide behind NAT: for a connection to a DNATed
 	 * service address, the quoted destination is turned back into the
 	 * service address only in LOCAL_IN, after this hook. conntrack then
-	 * vouches for the flow; tcp_v4_err() still checks the sequence.
+	 * vouches for the flow; tcp_v4_err() still checks the sequence. Not
+	 * when a socket was found and refused (d->why says why): that socket
+	 * is what the kernel will hand the error to.
 	 */
-	if (r == PMTUFIX_REASON_NO_FLOW && pmtufix_ct_related(skb, q.protocol))
+	if (r == PMTUFIX_REASON_NO_FLOW && !d->why &&
+	    pmtufix_ct_related(skb, q.protocol))
 		r = PMTUFIX_REASON_RESCUED;
 	return r;
+}
+
+/*
+ * Strict RPF lets the error pass. The dst is dropped again: hooks after
+ * this one may still change what routing sees (a mark with src_valid_mark
+ * or policy rules), and the kernel must judge the packet as it will be
+ * then. A destination the host can neither deliver nor forward to (the
+ * dst's input is ip_error(): no route, or forwarding off) never met the
+ * reverse-path check: nothing to count.
+ */
+static unsigned int pmtufix_not_needed(struct sk_buff *skb,
+				       struct pmtufix_net *pn)
+{
+	bool routed = !skb_dst(skb)->error;
+
+	skb_dst_drop(skb);
+	if (routed)
+		pmtufix_stats_inc(pn, PMTUFIX_REASON_NOT_NEEDED);
+	return NF_ACCEPT;
 }
 
 static unsigned int pmtufix_rescue(struct sk_buff *skb,
@@ -381,14 +443,13 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	}
 
 	/*
-	 * The lookup ip_rcv_finish_core() would do. On success the dst stays
-	 * attached and the kernel uses it as if it had found it itself.
+	 * The lookup ip_rcv_finish_core() would do. A dst attached here is
+	 * kept only for a rescued error: the kernel then uses it as if it
+	 * had found it itself.
 	 */
 	err = pmtufix_route_input(skb, daddr, d.icmp_saddr, tos, state->in);
-	if (!err) {
-		pmtufix_stats_inc(pn, PMTUFIX_REASON_NOT_NEEDED);
-		return NF_ACCEPT;
-	}
+	if (!err)
+		return pmtufix_not_needed(skb, pn);
 	/*
 	 * Martian sources, allocation failures and the like: not a reverse-
 	 * path drop, not ours to judge, and not counted. The kernel's lookup
@@ -420,10 +481,13 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 }
 
 /*
- * br_netfilter runs the IPv4 hooks for frames entering a bridge. Whatever dst
- * is set then is replaced by br_netfilter's own, and when the frame is for
- * this host, ip_sabotage_in() keeps the hooks from running again before the
- * routing that applies RPF: nothing done here could help, so do nothing.
+ * br_netfilter runs the IPv4 PRE_ROUTING hooks for a frame entering a bridge
+ * port (input device: the bridge) before the bridge has decided whether the
+ * frame is for this host. A dst set then is replaced by br_netfilter's own,
+ * and when the frame goes up to this host ip_sabotage_in() keeps the IPv4
+ * hooks from running again before the routing that applies RPF. So that
+ * pass is left alone; pmtufix_rescue_bridge_hook() judges the error where the
+ * bridge hands the frame up.
  */
 static bool pmtufix_bridged(const struct sk_buff *skb)
 {
@@ -436,7 +500,8 @@ static bool pmtufix_bridged(const struct sk_buff *skb)
 #endif
 }
 
-static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
+/* Every check of the IPv4 path; @state->in is the device ip_rcv() sees. */
+static unsigned int pmtufix_rescue_ipv4(struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -455,10 +520,21 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 	if (!icmph || icmph->type != ICMP_DEST_UNREACH ||
 	    icmph->code != ICMP_FRAG_NEEDED)
 		return NF_ACCEPT;
-	/* Routed already, e.g. looped back: RPF will not look at it. */
-	if (skb_valid_dst(skb))
+	/*
+	 * Routed already, e.g. looped back: RPF will not look at it. Or a
+	 * tunnel's metadata dst (collect_md), which our route lookup would
+	 * consume: the kernel's own lookup needs its tunnel key.
+	 */
+	if (skb_dst(skb))
 		return NF_ACCEPT;
-	if (pmtufix_bridged(skb))
+	/*
+	 * vrf_ip_rcv() runs PRE_ROUTING again with the VRF device as input.
+	 * The kernel routes the packet from the slave, with the VRF's table,
+	 * and so did the first pass: judging again here, from a device that
+	 * every nexthop of the VRF counts as, would accept what the first
+	 * pass rejected, and count it twice.
+	 */
+	if (netif_is_l3_master(state->in))
 		return NF_ACCEPT;
 	/* icmp_rcv() discards errors sent to broadcast or multicast. */
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
@@ -466,6 +542,44 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 
 	return pmtufix_rescue(skb, state, ntohs(icmph->un.frag.mtu));
 }
+
+static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
+					const struct nf_hook_state *state)
+{
+	if (pmtufix_bridged(skb))
+		return NF_ACCEPT;
+	return pmtufix_rescue_ipv4(skb, state);
+}
+
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+/*
+ * br_pass_frame_up(): a frame br_netfilter ran the IPv4 hooks for goes up
+ * to this host, skb->dev the bridge, the device ip_rcv() routes it from.
+ * ip_sabotage_in() will skip every IPv4 PRE_ROUTING hook, so this is the
+ * last place before routing; the judging is the IPv4 path's, from the same
+ * device. Not for a bridge that is a VRF slave: there the IPv4 hooks run
+ * again, and pmtufix_rescue_hook() judges.
+ */
+static unsigned int pmtufix_rescue_bridge_hook(void *priv, struct sk_buff *skb,
+					       const struct nf_hook_state *state)
+{
+	struct nf_hook_state ipv4_state = *state;
+	unsigned int verdict;
+
+	if (!nf_bridge_info_get(skb) || skb->protocol != htons(ETH_P_IP) ||
+	    !netif_is_bridge_master(skb->dev) || netif_is_l3_slave(skb->dev) ||
+	    skb->pkt_type == PACKET_OTHERHOST)
+		return NF_ACCEPT;
+
+	/* br_netfilter's placeholder, dropped anyway on the way up. */
+	br_drop_fake_rtable(skb);
+	ipv4_state.in = skb->dev;
+	verdict = pmtufix_rescue_ipv4(skb, &ipv4_state);
+	/* netif_receive_skb() may queue the frame (RPS): past this RCU section. */
+	skb_dst_force(skb);
+	return verdict;
+}
+#endif
 
 /* Right after NAT has translated RELATED errors back to the inner flow. */
 static const struct nf_hook_ops pmtufix_rescue_ops[] = {
@@ -475,6 +589,15 @@ static const struct nf_hook_ops pmtufix_rescue_ops[] = {
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_NAT_DST + 1,
 	},
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	/* After bridge filtering, before br_netfilter's conntrack confirm. */
+	{
+		.hook		= pmtufix_rescue_bridge_hook,
+		.pf		= NFPROTO_BRIDGE,
+		.hooknum	= NF_BR_LOCAL_IN,
+		.priority	= NF_BR_PRI_LAST - 1,
+	},
+#endif
 };
 
 int pmtufix_rescue_register(struct net *net)

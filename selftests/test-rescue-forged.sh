@@ -19,7 +19,9 @@
 #   A  TCP 10.10.10.10:P  <- 10.10.20.20:P+1   (idle; its send sequence read
 #                                                with TCP_REPAIR)
 #   M  TCP 172.20.20.10:P+3 -> 172.20.20.2:P+2 (over eth0, the mgmt network)
-#   U  UDP 0.0.0.0:P+4 on the server
+#   U  UDP 10.10.10.10:P+4 -> 10.10.20.20:7777  (connected)
+#   V  UDP 10.10.10.10:P+5 -> 172.20.20.5:7777  (connected; routed out eth0)
+#   W  UDP 0.0.0.0:P+6 on the server            (unconnected: proves nothing)
 #
 # Each case checks that no PMTU is known before it, sends one error, and then
 # that exactly one counter of "pmtufix -j stats" rose (or none, for errors
@@ -35,12 +37,22 @@
 #
 # Cases of each pass: positive controls (TCP A in window, UDP U, quote with IP
 # options, MTU at the floor, error for M arriving on eth0: not-needed); no-flow
-# (TCP, UDP, ICMP); seq-window (A: next, previous and far sequence numbers);
-# wrong-iface (M's error arriving on eth1; U toward a peer routed out eth0);
+# (TCP, UDP, ICMP, UDP quoting W or U with another peer port); seq-window (A:
+# next, previous and far sequence numbers); wrong-iface (M's error arriving on
+# eth1; V, whose peer is routed out eth0);
 # below-floor (68, 500, 551, and 1399 under "floor 1400"); malformed (quote
 # truncated, L4 under 8 bytes, version 6, IHL 4, IHL 15, non-first fragment,
 # bad ICMP checksum, addressed to another local address); ICMP type 3 codes
 # 1 and 3 (not pmtufix's business: dropped by RPF, no counter moves).
+#
+# forged_strict     with conntrack and forwarding active: an error about a
+#                   connection still in its handshake (SYN-RECV, quoting its
+#                   ISN) is no flow although conntrack calls it RELATED:
+#                   tcp_v4_err() ignores it; an error to an address without
+#                   a route is not counted at all; an error strict RPF lets
+#                   through is routed again by the kernel after the later
+#                   hooks (one that marks it for a src_valid_mark rule that
+#                   routes its source out eth1 gets it dropped)
 #
 # Usage: test-rescue-forged.sh [-t "case ..."] [-v]
 #   PMTUFIX_SKIP_LOAD=1: run without the module (every case must then fail)
@@ -52,7 +64,8 @@ source "$dir/topo.sh" || exit 1
 
 tests="
 	forged_host	forged errors against the server alone
-	forged_conntrack	forged errors with conntrack and forwarding active"
+	forged_conntrack	forged errors with conntrack and forwarding active
+	forged_strict	what passes no check is not counted as rescued or kept routed"
 
 REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled no_source_route"
 
@@ -112,7 +125,13 @@ a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1)
 m = tcp_pair(rtr, "172.20.20.2", port + 2, srv, "172.20.20.10", port + 3)
 setns(srv)
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind(("0.0.0.0", port + 4))
+u.bind(("10.10.10.10", port + 4))
+u.connect(("10.10.20.20", 7777))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+v.bind(("10.10.10.10", port + 5))
+v.connect(("172.20.20.5", 7777))
+w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+w.bind(("0.0.0.0", port + 6))
 print("ready %d %d" % (send_seq(a[1]), send_seq(m[2])), flush=True)
 
 sys.path.insert(0, selftests)
@@ -357,6 +376,12 @@ forged_cases()
 		--sport $((p + 9)) --dport 7777
 	forged "ICMP echo" no_flow "$SRV" "$CLI_IP" "" -- \
 		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto icmp --sport 4242
+	forged "UDP, unconnected socket on the port" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
+		--sport $((p + 6)) --dport 7777
+	forged "UDP, socket connected to another peer port" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
+		--sport $((p + 4)) --dport 7778
 
 	# TCP sequence outside snd_una..snd_nxt (= SEQ_A: A is idle).
 	if ((SEQ_A >= 0)); then
@@ -380,7 +405,7 @@ forged_cases()
 	fi
 	forged "UDP socket, peer routed out eth0" wrong_iface "$SRV" 172.20.20.5 "" -- \
 		--inner-src "$SRV_IP" --inner-dst 172.20.20.5 --proto udp \
-		--sport $((p + 4)) --dport 7777
+		--sport $((p + 5)) --dport 7777
 
 	# Below the floor (auto: net.ipv4.route.min_pmtu = 552, then 1400).
 	forged "UDP socket, mtu 68" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 68
@@ -464,6 +489,190 @@ forged_conntrack()
 		check_err 1 "cannot route the pod network on the router"
 		log_test "$PASS: quoted source $POD_IP: setup"
 	fi
+}
+
+# A connection from the client left in SYN-RECV on the server: the client
+# drops the SYN-ACKs (nft) after reading their sequence number from a packet
+# socket. Prints "synack ISN". Arguments: SRV CLI SRV_IP CLI_IP LPORT CPORT.
+REQ_PY='
+import ctypes, os, socket, struct, sys, time
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def setns(ns):
+    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000):
+        raise OSError(ctypes.get_errno(), "setns " + ns)
+    os.close(fd)
+
+
+srv, cli, srv_ip, cli_ip, lport, cport = sys.argv[1:7]
+lport, cport = int(lport), int(cport)
+setns(srv)
+lsock = socket.socket()
+lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+lsock.bind((srv_ip, lport))
+lsock.listen(8)
+setns(cli)
+cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+cap.settimeout(5)
+c = socket.socket()
+c.bind((cli_ip, cport))
+c.setblocking(False)
+c.connect_ex((srv_ip, lport))
+while True:
+    pkt = cap.recv(2048)
+    ihl = (pkt[0] & 15) * 4
+    if pkt[9] != 6 or socket.inet_ntoa(pkt[12:16]) != srv_ip:
+        continue
+    sport, dport, seq = struct.unpack("!HHI", pkt[ihl:ihl + 8])
+    if sport == lport and dport == cport and pkt[ihl + 13] & 0x12 == 0x12:
+        print("synack %d" % seq, flush=True)
+        break
+time.sleep(3600)
+'
+
+strict_syn_recv()
+{
+	local lport=$((HOLD_PORT + 20)) cport=$((HOLD_PORT + 21))
+	local log word isn='' i
+
+	if ! cli nft -f - <<-EOF; then
+		table ip pmtufix_test_req {
+			chain input {
+				type filter hook input priority filter; policy accept;
+				ip saddr $SRV_IP tcp sport $lport drop
+			}
+		}
+	EOF
+		check_err 1 "cannot drop the SYN-ACKs at the client"
+		log_test "$PASS: connection in SYN-RECV: setup"
+		return
+	fi
+	defer cli nft delete table ip pmtufix_test_req
+	log=$LIB_TMPDIR/req.log
+	ns_spawn "$SRV" "$log" "$PYTHON" -c "$REQ_PY" "$SRV" "$CLI" "$SRV_IP" \
+		"$CLI_IP" "$lport" "$cport"
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $log ]] && read -r word isn <"$log" && [[ $word == synack ]] && break
+		isn=''
+		kill -0 "$SPAWNED_PID" 2>/dev/null || break
+		lib_sleep 0.05
+	done
+	if [[ -z $isn ]]; then
+		check_err 1 "no SYN-ACK seen: $(<"$log")"
+		log_test "$PASS: connection in SYN-RECV: setup"
+		return
+	fi
+	SNAP_OK=0
+	forged "TCP connection in SYN-RECV, its ISN" no_flow "$SRV" "$CLI_IP" "" -- \
+		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp \
+		--sport "$lport" --dport "$cport" --seq "$isn"
+}
+
+# in_errors: IP input drops for want of a route into ERRS (InAddrErrors +
+# InNoRoutes: which one rises depends on forwarding).
+ERRS=0
+in_errors()
+{
+	local a n
+
+	a=$(ns_netstat "$SRV" InAddrErrors) && n=$(ns_netstat "$SRV" InNoRoutes) &&
+		ERRS=$((a + n))
+}
+
+strict_no_route()
+{
+	local name="$PASS: sent to 198.51.100.7, which the server cannot route"
+	local before r d diff='' i
+
+	if ! rtr ip route add 198.51.100.7/32 via "$SRV_IP" dev r_srv; then
+		check_err 1 "cannot route 198.51.100.7 on the router"
+		log_test "$name"
+		return
+	fi
+	defer rtr ip route del 198.51.100.7/32 via "$SRV_IP" dev r_srv
+	snapshot && in_errors
+	check_err $? "cannot read the counters"
+	before=$ERRS
+	forge --ns "$RTR" --src "$RTR_MGMT_IP" --dst 198.51.100.7 \
+		--inner-src 198.51.100.7 --inner-dst "$CLI_IP" --proto udp \
+		--sport $((HOLD_PORT + 4)) --dport 7777
+	check_err $? "forge_icmp.py failed"
+	for ((i = 0; i < 20; i++)); do
+		in_errors && ((ERRS != before)) && break
+		lib_sleep 0.1
+	done
+	((ERRS > before))
+	check_err $? "InAddrErrors + InNoRoutes stayed $before: did the error arrive?"
+	pmtufix_stats "$SRV"
+	check_err $? "cannot read the counters"
+	for r in $REASONS; do
+		d=$((${PMTUFIX_STATS[$r]:-0} - ${BEFORE[$r]:-0}))
+		((d)) && diff+=" $r+$d"
+	done
+	[[ -z $diff ]]
+	check_err $? "pmtufix counted it:$diff"
+	log_test "$name: not counted"
+	SNAP_OK=0
+}
+
+# Last: from here on the server routes marked ICMP by table 100.
+strict_later_mark()
+{
+	local p=$HOLD_PORT
+
+	if ((SEQ_M < 0)); then
+		log_test_skip "$PASS: error marked after pmtufix" "TCP_REPAIR refused"
+		return
+	fi
+	if ! srv nft -f - <<-EOF; then
+		table ip pmtufix_test_mark {
+			chain prerouting {
+				type filter hook prerouting priority filter; policy accept;
+				icmp type destination-unreachable meta mark set 1
+			}
+		}
+	EOF
+		check_err 1 "cannot add the marking chain"
+		log_test "$PASS: error marked after pmtufix: setup"
+		return
+	fi
+	defer srv nft delete table ip pmtufix_test_mark
+	if ! srv ip -batch - <<-EOF; then
+		rule add pref 100 fwmark 1 lookup 100
+		route add 172.20.20.0/24 via $RTR_SRV_IP dev eth1 table 100
+	EOF
+		check_err 1 "cannot add the policy rule"
+		log_test "$PASS: error marked after pmtufix: setup"
+		return
+	fi
+	defer srv ip rule del pref 100
+	ns_sysctl "$SRV" net.ipv4.conf.all.src_valid_mark=1
+	defer ns_sysctl "$SRV" net.ipv4.conf.all.src_valid_mark=0
+	forged "TCP flow over eth0, error on eth0 marked after pmtufix for RPF via eth1" \
+		not_needed "$SRV" "$RTR_MGMT_IP" "" -- --dst "$SRV_MGMT_IP" \
+		--inner-src "$SRV_MGMT_IP" --inner-dst "$RTR_MGMT_IP" --proto tcp \
+		--sport $((p + 3)) --dport $((p + 2)) --seq "$SEQ_M"
+}
+
+forged_strict()
+{
+	PASS="strict"
+	if ! topo_add_pod; then
+		check_err 1 "cannot add the pod"
+		log_test "$PASS: setup"
+		return
+	fi
+	if ! hold_flows 5400; then
+		check_err 1 "cannot open the flows to quote"
+		log_test "$PASS: setup"
+		return
+	fi
+	strict_syn_recv
+	strict_no_route
+	strict_later_mark
 }
 
 tests_parse_args "$@"

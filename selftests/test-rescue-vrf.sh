@@ -1,0 +1,294 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # cases run through $tests
+#
+# test-rescue-vrf.sh - pmtufix on the slaves of a VRF. vrf_ip_rcv() runs the
+# PRE_ROUTING hooks a second time with the VRF device as input; from there
+# every nexthop of the VRF passes the reverse-path check. pmtufix must judge
+# once, on the slave, with the VRF's table and the VRF's sockets.
+#
+#   $RTR r1 10.1.1.2 ---------- s1 10.1.1.1 \
+#        r2 10.2.2.2 ---------- s2 10.2.2.1  } vrf blue (table 10)   $SRV
+#        lo 10.9.9.9 (peer), 172.20.20.2 (mgmt A), 172.21.21.2 (mgmt B)
+#
+# In the VRF: 10.9.9.9 via s1, 172.20.20.0/24 via s2, 172.21.21.0/24 via s1;
+# rp_filter=1 everywhere. Flows of the server, in the VRF (sockets bound to
+# blue), held open by one small program:
+#   T  TCP 10.1.1.1:P   <- 10.9.9.9:P+1   (idle; send sequence read with
+#                                           TCP_REPAIR)
+#   U  UDP 10.1.1.1:P+2 -> 10.9.9.9:7777  (connected)
+#
+# Each case sends one forged frag-needed and checks which pmtufix counters
+# rose (exactly one, by one), IPReversePathFilter, and the PMTU cached toward
+# 10.9.9.9 in the VRF:
+#   vrf_rescue_tcp   error from mgmt A arriving on s1 (where the peer is
+#                    routed) quoting T in window: rescued, mtu cached
+#   vrf_rescue_udp   the same quoting U
+#   vrf_wrong_slave  error from mgmt B arriving on s2 quoting U: wrong-iface,
+#                    dropped (the VRF device's pass must not accept it)
+#   vrf_no_flow      error arriving on s1 quoting an unused port: no-flow,
+#                    dropped
+#
+# Usage: test-rescue-vrf.sh [-t "case ..."] [-v]
+
+dir=${BASH_SOURCE[0]%/*}
+[[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
+# shellcheck source=lib.sh
+source "$dir/lib.sh" || exit 1
+
+: "${PYTHON:=python3}"
+
+tests="
+	vrf_rescue_tcp	TCP flow in the VRF, error on the peer's slave
+	vrf_rescue_udp	connected UDP flow in the VRF, error on the peer's slave
+	vrf_wrong_slave	error on the other slave of the VRF
+	vrf_no_flow	error about no flow, on the peer's slave"
+
+REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled"
+SRV_IP=10.1.1.1
+PEER_IP=10.9.9.9
+MGMT_A=172.20.20.2
+MGMT_B=172.21.21.2
+PORT=5300
+SEQ_T=-1
+
+SRV='' RTR=''
+
+vrf_topo()
+{
+	setup_ns -L SRV RTR || return 1
+	ns_exec "$SRV" ip -batch - <<-EOF || return 1
+		link set lo up
+		link add blue type vrf table 10
+		link set blue up
+		link add s1 type veth peer name r1 netns $RTR
+		link add s2 type veth peer name r2 netns $RTR
+		link set s1 master blue
+		link set s2 master blue
+		addr add $SRV_IP/24 dev s1
+		addr add 10.2.2.1/24 dev s2
+		link set s1 up
+		link set s2 up
+		route add vrf blue $PEER_IP/32 via 10.1.1.2 dev s1
+		route add vrf blue 172.20.20.0/24 via 10.2.2.2 dev s2
+		route add vrf blue 172.21.21.0/24 via 10.1.1.2 dev s1
+	EOF
+	ns_exec "$RTR" ip -batch - <<-EOF || return 1
+		link set lo up
+		addr add $PEER_IP/32 dev lo
+		addr add $MGMT_A/32 dev lo
+		addr add $MGMT_B/32 dev lo
+		addr add 10.1.1.2/24 dev r1
+		addr add 10.2.2.2/24 dev r2
+		link set r1 up
+		link set r2 up
+	EOF
+	ns_sysctl "$SRV" net.ipv4.ip_forward=0 net.ipv4.route.min_pmtu=552 \
+		net.ipv4.ip_no_pmtu_disc=0 net.ipv4.tcp_l3mdev_accept=0 \
+		net.ipv4.udp_l3mdev_accept=0 \
+		net.ipv4.icmp_ignore_bogus_error_responses=1 \
+		net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1 \
+		net.ipv4.conf.blue.rp_filter=1 net.ipv4.conf.s1.rp_filter=1 \
+		net.ipv4.conf.s2.rp_filter=1 net.ipv4.conf.all.src_valid_mark=0 \
+		|| return 1
+	# arp_announce=2: ARP from the interface's address, not from a
+	# management address the server's strict RPF would refuse on s2.
+	ns_sysctl "$RTR" net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.r1.rp_filter=0 \
+		net.ipv4.conf.r2.rp_filter=0 net.ipv4.conf.all.arp_announce=2
+}
+
+# Opens T and U and keeps them; prints "ready SEQ_T".
+HOLDER_PY='
+import ctypes, os, socket, sys, time
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def setns(ns):
+    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000):
+        raise OSError(ctypes.get_errno(), "setns " + ns)
+    os.close(fd)
+
+
+def send_seq(sock):
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
+        sock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
+        seq = sock.getsockopt(socket.IPPROTO_TCP, 21)  # TCP_QUEUE_SEQ
+        sock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
+        return seq & 0xffffffff
+    except OSError:
+        return -1
+
+
+srv, rtr, srv_ip, peer_ip, port = sys.argv[1:6]
+port = int(port)
+setns(srv)
+lsock = socket.socket()
+lsock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"blue")
+lsock.bind((srv_ip, port))
+lsock.listen(1)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"blue")
+u.bind((srv_ip, port + 2))
+u.connect((peer_ip, 7777))
+setns(rtr)
+csock = socket.socket()
+csock.bind((peer_ip, port + 1))
+csock.settimeout(5)
+csock.connect((srv_ip, port))
+lsock.settimeout(5)
+t = lsock.accept()[0]
+print("ready %d" % send_seq(t), flush=True)
+time.sleep(3600)
+'
+
+hold_flows()
+{
+	local log i word
+
+	lib_tmpdir || return 1
+	log=$LIB_TMPDIR/holder.log
+	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$RTR" \
+		"$SRV_IP" "$PEER_IP" "$PORT"
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $log ]] && read -r word SEQ_T <"$log" && [[ $word == ready ]] &&
+			return 0
+		kill -0 "$SPAWNED_PID" 2>/dev/null || break
+		lib_sleep 0.05
+	done
+	log_info "flow holder: $(<"$log")"
+	return 1
+}
+
+declare -A BEFORE=()
+
+snapshot()
+{
+	local r
+
+	pmtufix_stats "$SRV" || return 1
+	for r in $REASONS; do
+		BEFORE[$r]=${PMTUFIX_STATS[$r]:-0}
+	done
+	BEFORE[drops]=$(ns_netstat "$SRV" IPReversePathFilter)
+}
+
+route_mtu()
+{
+	local out
+
+	out=$(ns_exec "$SRV" ip -o route get "$PEER_IP" vrf blue) || return 1
+	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+	return 0
+}
+
+# vrf_case NAME EXPECT MTU FORGE_ARGS...: one forged error from $RTR to
+# $SRV_IP; EXPECT is the one counter that must rise by one; MTU "" means the
+# error must be dropped by RPF and no mtu cached, else that mtu cached.
+vrf_case()
+{
+	local name=$1 expect=$2 want=$3 r d diff='' drops mtu i
+
+	shift 3
+	mtu=$(route_mtu)
+	[[ -z $mtu ]]
+	check_err $? "mtu $mtu toward $PEER_IP cached before the error"
+	if ! snapshot; then
+		check_err 1 "cannot read the counters"
+		log_test "$name"
+		return
+	fi
+	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$RTR" --dst "$SRV_IP" "$@"
+	check_err $? "forge_icmp.py $* failed"
+	for ((i = 0; i < 20; i++)); do
+		drops=$(ns_netstat "$SRV" IPReversePathFilter)
+		pmtufix_stats "$SRV" || break
+		diff=''
+		for r in $REASONS; do
+			d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
+			((d)) && diff+=" $r+$d"
+		done
+		[[ -n $diff || $drops != "${BEFORE[drops]}" ]] && break
+		lib_sleep 0.1
+	done
+	# Once more: a second pass would have counted by now.
+	lib_sleep 0.2
+	pmtufix_stats "$SRV"
+	diff=''
+	for r in $REASONS; do
+		d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
+		((d)) && diff+=" $r+$d"
+	done
+	[[ $diff == " $expect+1" ]]
+	check_err $? "expected $expect+1, counted:${diff:- nothing}"
+
+	drops=$(ns_netstat "$SRV" IPReversePathFilter)
+	mtu=$(route_mtu)
+	if [[ -n $want ]]; then
+		[[ $mtu == "$want" ]]
+		check_err $? "mtu '${mtu:-none}' toward $PEER_IP in the VRF, not $want"
+		((drops == BEFORE[drops]))
+		check_err $? "IPReversePathFilter rose (${BEFORE[drops]} -> $drops)"
+	else
+		[[ -z $mtu ]]
+		check_err $? "mtu $mtu toward $PEER_IP learnt from a rejected error"
+		((drops == BEFORE[drops] + 1))
+		check_err $? "IPReversePathFilter ${BEFORE[drops]} -> $drops, not +1"
+	fi
+	log_test "$name: ${expect//_/-}${want:+, mtu $want}"
+	ns_exec "$SRV" ip route flush cache
+}
+
+vrf_rescue_tcp()
+{
+	if ((SEQ_T < 0)); then
+		log_test_skip "vrf: TCP flow in window" "TCP_REPAIR refused"
+		return
+	fi
+	vrf_case "vrf: TCP flow in window, error on s1 from $MGMT_A" rescued 1400 \
+		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
+		--inner-dst "$PEER_IP" --proto tcp --sport "$PORT" \
+		--dport $((PORT + 1)) --seq "$SEQ_T"
+}
+
+vrf_rescue_udp()
+{
+	vrf_case "vrf: connected UDP flow, error on s1 from $MGMT_A" rescued 1400 \
+		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
+		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
+}
+
+vrf_wrong_slave()
+{
+	vrf_case "vrf: UDP flow, error on s2 from $MGMT_B" wrong_iface "" \
+		--dev r2 --src "$MGMT_B" --mtu 1400 --inner-src "$SRV_IP" \
+		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
+}
+
+vrf_no_flow()
+{
+	vrf_case "vrf: no such flow, error on s1 from $MGMT_A" no_flow "" \
+		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
+		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 9)) --dport 7777
+}
+
+tests_parse_args "$@"
+
+require_root
+require_cmd ip "$PYTHON" insmod rmmod
+require_pmtufix
+log_info "kernel $(uname -r)"
+modprobe vrf 2>/dev/null
+[[ -d /sys/module/vrf ]] || ksft_skip_all "no VRF support (vrf.ko)"
+
+must_setup "load pmtufix" "insmod $PMTUFIX_KO failed" pmtufix_load
+must_setup "topology" "cannot build the VRF topology" vrf_topo
+must_setup "flows" "cannot open the flows to quote" hold_flows
+log_info "T next seq $SEQ_T"
+
+tests_run -s
+
+ksft_finish
