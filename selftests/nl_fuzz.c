@@ -2129,6 +2129,46 @@ static void run_restore(unsigned long ops, unsigned long every)
 	check_state(p);
 }
 
+/* The runs in order, each a TAP result; the number that failed. */
+static int run_all(unsigned long ops, unsigned long every, int loaded)
+{
+	int fails = 0, rc;
+
+	snap_idx = 0;
+	if (run_child(run_snapshot, 0, 0))
+		ksft_exit_fail_msg("cannot read the initial netns\n");
+
+	rc = run_child(run_root, ops, every);
+	snap_idx = 1;
+	if (run_child(run_snapshot, 0, 0))
+		ksft_exit_fail_msg("cannot read the initial netns\n");
+	ksft_test_result(!rc, "root, initial netns\n");
+	fails += !!rc;
+
+	rc = run_child(run_owned, ops, every) ?: run_child(run_unchanged, 0, 0);
+	ksft_test_result(!rc, "user namespace, its own netns; the initial one unchanged\n");
+	fails += !!rc;
+
+	rc = run_child(run_foreign, ops, every) ?: run_child(run_unchanged, 0, 0);
+	ksft_test_result(!rc, "user namespace, initial netns: read only, unchanged\n");
+	fails += !!rc;
+
+	rc = run_child(run_restore, 0, 0);
+	ksft_test_result(!rc, "initial netns put back\n");
+	fails += !!rc;
+
+	if (loaded) {
+		rc = nlh_module_unload();
+		if (rc)
+			ksft_print_msg("rmmod pmtufix: %s\n", strerror(-rc));
+		ksft_test_result(!rc, "module unloads\n");
+		fails += !!rc;
+	} else {
+		ksft_test_result_skip("module unloads: it was loaded before\n");
+	}
+	return fails;
+}
+
 static unsigned long env_num(const char *name, unsigned long def)
 {
 	const char *v = getenv(name);
@@ -2146,7 +2186,7 @@ int main(int argc, char **argv)
 {
 	unsigned long ops = env_num("NL_FUZZ_OPS", 3000), every = env_num("NL_FUZZ_EVERY", 50);
 	bool have_seed = false;
-	int o, loaded, fails = 0, rc;
+	int o, loaded, fails;
 
 	seed = env_num("NL_FUZZ_SEED", 0);
 	have_seed = getenv("NL_FUZZ_SEED") && *getenv("NL_FUZZ_SEED");
@@ -2187,38 +2227,7 @@ int main(int argc, char **argv)
 	if (loaded < 0)
 		ksft_exit_fail_msg("cannot load pmtufix\n");
 
-	snap_idx = 0;
-	if (run_child(run_snapshot, 0, 0))
-		ksft_exit_fail_msg("cannot read the initial netns\n");
-
-	rc = run_child(run_root, ops, every);
-	snap_idx = 1;
-	if (run_child(run_snapshot, 0, 0))
-		ksft_exit_fail_msg("cannot read the initial netns\n");
-	ksft_test_result(!rc, "root, initial netns\n");
-	fails += !!rc;
-
-	rc = run_child(run_owned, ops, every) ?: run_child(run_unchanged, 0, 0);
-	ksft_test_result(!rc, "user namespace, its own netns; the initial one unchanged\n");
-	fails += !!rc;
-
-	rc = run_child(run_foreign, ops, every) ?: run_child(run_unchanged, 0, 0);
-	ksft_test_result(!rc, "user namespace, initial netns: read only, unchanged\n");
-	fails += !!rc;
-
-	rc = run_child(run_restore, 0, 0);
-	ksft_test_result(!rc, "initial netns put back\n");
-	fails += !!rc;
-
-	if (loaded) {
-		rc = nlh_module_unload();
-		if (rc)
-			ksft_print_msg("rmmod pmtufix: %s\n", strerror(-rc));
-		ksft_test_result(!rc, "module unloads\n");
-		fails += !!rc;
-	} else {
-		ksft_test_result_skip("module unloads: it was loaded before\n");
-	}
+	fails = run_all(ops, every, loaded);
 	if (fails)
 		ksft_print_msg("reproduce: %s -s %" PRIu64 " -n %lu -c %lu\n",
 			       argv[0], seed, ops, every);
