@@ -27,16 +27,18 @@
  * Three runs of OPS operations each, each in a process of its own:
  *   1. root in the initial network namespace (its state is put back after);
  *   2. root of a new user namespace in a network namespace it owns: allowed
- *      to configure it, through a socket it opened before, refused in the
- *      initial one;
+ *      to configure it, refused in the initial one (through a socket it
+ *      opened as root before unsharing); the namespace then dies with rules
+ *      in it and a dump half read;
  *   3. root of a new user namespace in the initial network namespace:
  *      everything that changes state refused (EPERM), the events group too,
  *      and the initial namespace unchanged afterwards.
- * Then the module, if loaded here, must unload.
+ * Then the module, if loaded here, must unload: not while a dump is half
+ * read (the netlink core holds it), at once when that socket is closed.
  *
  * SEED defaults to a random one; it is printed first and with any failure:
  * `nl_fuzz -s SEED -n OPS` replays the run. OPS and EVERY default to
- * $NL_FUZZ_OPS (3000) and $NL_FUZZ_EVERY (50). Kernel reports (WARNING,
+ * $NL_FUZZ_OPS (2000) and $NL_FUZZ_EVERY (50). Kernel reports (WARNING,
  * KASAN, lockdep, kmemleak) are caught by the VM runner around this program.
  */
 #include <arpa/inet.h>
@@ -2129,10 +2131,49 @@ static void run_restore(unsigned long ops, unsigned long every)
 	check_state(p);
 }
 
+/*
+ * A dump of the rules run 1 left, half read: the netlink core holds the
+ * module for the dump's callbacks. A socket, or -errno.
+ */
+static int dump_hold(void)
+{
+	char buf[64];
+	struct nlh_req r = { .buf = buf, .cap = sizeof(buf) };
+	uint16_t family;
+	int fd = nlh_socket();
+
+	if (fd < 0 || nlh_resolve(fd, &family, NULL))
+		return -ENOENT;
+	nlh_msg_start(&r, family, PMTUFIX_CMD_MSS_GET, PMTUFIX_GENL_VERSION,
+		      NLM_F_REQUEST | NLM_F_DUMP, 1);
+	nlh_msg_end(&r);
+	if (nlh_sendto(fd, buf, r.len) || recv(fd, buf, sizeof(buf), MSG_TRUNC) <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+/* rmmod waits for the dump, and succeeds once its socket is closed. */
+static int unload_past_a_dump(int fd)
+{
+	int err;
+
+	if (fd < 0)
+		return fd;
+	err = syscall(__NR_delete_module, "pmtufix", O_NONBLOCK) ? -errno : 0;
+	close(fd);
+	if (err != -EWOULDBLOCK) {
+		ksft_print_msg("rmmod during a dump: %d, want %d\n", err, -EWOULDBLOCK);
+		return err ? err : -EBUSY;
+	}
+	return nlh_module_unload();
+}
+
 /* The runs in order, each a TAP result; the number that failed. */
 static int run_all(unsigned long ops, unsigned long every, int loaded)
 {
-	int fails = 0, rc;
+	int fails = 0, rc, hold;
 
 	snap_idx = 0;
 	if (run_child(run_snapshot, 0, 0))
@@ -2153,15 +2194,16 @@ static int run_all(unsigned long ops, unsigned long every, int loaded)
 	ksft_test_result(!rc, "user namespace, initial netns: read only, unchanged\n");
 	fails += !!rc;
 
+	hold = loaded ? dump_hold() : -1;
 	rc = run_child(run_restore, 0, 0);
 	ksft_test_result(!rc, "initial netns put back\n");
 	fails += !!rc;
 
 	if (loaded) {
-		rc = nlh_module_unload();
+		rc = unload_past_a_dump(hold);
 		if (rc)
 			ksft_print_msg("rmmod pmtufix: %s\n", strerror(-rc));
-		ksft_test_result(!rc, "module unloads\n");
+		ksft_test_result(!rc, "module unloads, after a dump half read\n");
 		fails += !!rc;
 	} else {
 		ksft_test_result_skip("module unloads: it was loaded before\n");
@@ -2184,7 +2226,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	unsigned long ops = env_num("NL_FUZZ_OPS", 3000), every = env_num("NL_FUZZ_EVERY", 50);
+	unsigned long ops = env_num("NL_FUZZ_OPS", 2000), every = env_num("NL_FUZZ_EVERY", 50);
 	bool have_seed = false;
 	int o, loaded, fails;
 
