@@ -50,6 +50,18 @@ static inline int nlh_attr_len(const struct nlattr *a)
 	return a->nla_len - NLA_HDRLEN;
 }
 
+/* The first attribute of a type in [start, start + len), or NULL. */
+static inline const struct nlattr *nlh_attr_find(const void *start, size_t len,
+						 uint16_t type)
+{
+	const struct nlattr *a;
+
+	nlh_attr_for_each(a, start, len)
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+	return NULL;
+}
+
 /* The attributes of a generic netlink message: start and length. */
 static inline struct nlattr *nlh_genl_attrs(const struct nlmsghdr *h, int *len)
 {
