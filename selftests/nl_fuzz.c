@@ -24,7 +24,7 @@
  * NLMSG_ERROR must be well formed, every refusal past the permission
  * check must say why in an extended ACK, every reply must parse exactly.
  *
- * Three runs of OPS operations each, each in a process of its own:
+ * Four runs of OPS operations each, each in a process of its own:
  *   1. root in the initial network namespace (its state is put back after);
  *   2. root of a new user namespace in a network namespace it owns: allowed
  *      to configure it, refused in the initial one (through a socket it
@@ -33,6 +33,9 @@
  *   3. root of a new user namespace in the initial network namespace:
  *      everything that changes state refused (EPERM), the events group too,
  *      and the initial namespace unchanged afterwards.
+ *   4. root in a new netns, three processes at once (OPS each): no model,
+ *      but the same checks of every answer, ordered dumps, and a
+ *      consistent namespace afterwards.
  * Then the module, if loaded here, must unload: not while a dump is half
  * read (the netlink core holds it), at once when that socket is closed.
  *
@@ -235,8 +238,8 @@ struct attr {
 };
 
 struct req {
-	uint8_t cmd, version, reserved;
-	uint16_t flags;
+	uint8_t cmd, version;
+	uint16_t reserved, flags;
 	int n;
 	struct attr at[MAX_ATTRS];
 	int dups, dup_at;	/* dups valid copies of at[dup_at] before it */
@@ -1049,6 +1052,7 @@ struct run {
 	bool foreign;		/* commands that change state must be refused */
 	bool fresh;		/* a namespace of its own: no traffic, counters 0 */
 	bool adopt;		/* replies fill the model instead of checking it */
+	bool racing;		/* others change the namespace too: no model */
 	bool verify;		/* a refusal happened: compare the state next */
 	bool reading;		/* a state read: not counted as fuzzing */
 	char refused[200];	/* the refusal that the next state read is for */
@@ -1145,7 +1149,7 @@ static void judge_config(struct run *p, struct pend *pd)
 {
 	const uint32_t *v = pd->cfg;
 
-	if (p->adopt) {
+	if (p->adopt || p->racing) {
 		p->m.rescue = v[PMTUFIX_A_RESCUE_ENABLED];
 		p->m.log = v[PMTUFIX_A_LOG_LEVEL];
 		p->m.floor = v[PMTUFIX_A_MTU_FLOOR];
@@ -1265,7 +1269,8 @@ static void on_data(struct run *p, struct pend *pd, const struct nlmsghdr *h)
 		parse_stats(p, pd, h);
 		break;
 	case PMTUFIX_CMD_MSS_GET:
-		if (!(h->nlmsg_flags & NLM_F_MULTI) || (h->nlmsg_flags & NLM_F_DUMP_INTR))
+		if (!(h->nlmsg_flags & NLM_F_MULTI) ||
+		    ((h->nlmsg_flags & NLM_F_DUMP_INTR) && !p->racing))
 			fail(p, pd, "dump message flags 0x%x", h->nlmsg_flags);
 		if (p->ndump >= MAX_RULES)
 			fail(p, pd, "more rules dumped than ever added");
@@ -1285,7 +1290,7 @@ static void on_ack(struct run *p, struct pend *pd, const struct nlmsghdr *h)
 		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(int)) || pd->q.cmd != PMTUFIX_CMD_MSS_GET)
 			fail(p, pd, "NLMSG_DONE of %u bytes", h->nlmsg_len);
 		memcpy(&pd->ack.error, NLMSG_DATA(h), sizeof(int));
-		if (pd->ack.error || (h->nlmsg_flags & NLM_F_DUMP_INTR))
+		if (pd->ack.error || ((h->nlmsg_flags & NLM_F_DUMP_INTR) && !p->racing))
 			fail(p, pd, "dump ends with %d, flags 0x%x", pd->ack.error, h->nlmsg_flags);
 		return;
 	}
@@ -1395,7 +1400,10 @@ static void apply(struct run *p, const struct req *q)
 /* A dump that ended well must list exactly the model's rules, in order. */
 static void check_dump(struct run *p, struct pend *pd)
 {
-	if (p->adopt) {
+	if (p->adopt || p->racing) {
+		for (int i = 1; i < p->ndump; i++)
+			if (rule_cmp(&p->dump[i - 1], &p->dump[i]) >= 0)
+				fail(p, pd, "dump out of order or repeated at rule %d", i);
 		memcpy(p->m.r, p->dump, p->ndump * sizeof(p->dump[0]));
 		p->m.n = p->ndump;
 		return;
@@ -1478,7 +1486,7 @@ static void judge(struct run *p, struct pend *pd, bool blind)
 	else
 		p->c.accepted++;
 	p->c.eperm += err == -EPERM;
-	if (err && is_admin(q->cmd) && !blind) {
+	if (err && is_admin(q->cmd) && !blind && !p->racing) {
 		p->verify = true;
 		snprintf(p->refused, sizeof(p->refused), "cmd %u seq %u refused with %d, %s [%s]",
 			 q->cmd, pd->seq, err, expect_name[q->exp], q->what);
@@ -1486,6 +1494,13 @@ static void judge(struct run *p, struct pend *pd, bool blind)
 	judge_data(p, pd, err, blind);
 	if (blind || q->exp == EXP_FAIL)
 		return;
+	if (p->racing) {
+		/* Whether the rule exists depends on the others. */
+		if (q->exp == EXP_MODEL && err && err != -EEXIST && err != -ENOENT &&
+		    err != -ENOSPC)
+			fail(p, pd, "answer %d while others change rules", err);
+		return;
+	}
 	want = predict(p, q);
 	if (!want && err == -ENOSPC && q->eff == EFF_ADD && !p->foreign) {
 		p->c.enospc++;	/* a cap on rules in this namespace */
@@ -1671,12 +1686,18 @@ static void op_join(struct run *p)
 	p->c.joins++;
 }
 
-/* Adds rules from a large space until there are at least BULK_MIN. */
+/*
+ * Adds rules from a large space until there are at least BULK_MIN; one
+ * batch of 100 when racing (the model knows only what the last read saw).
+ */
 static void op_bulk(struct run *p)
 {
-	while (p->m.n < BULK_MIN + 50) {
+	bool first = true;
+
+	while (p->racing ? first : p->m.n < BULK_MIN + 50) {
 		int n = 0;
 
+		first = false;
 		while (n < 100 && n < MAX_PEND) {
 			struct req *q = &pends[n++].q;
 			struct rule ru = pool_rule(&p->rng);
@@ -1777,6 +1798,8 @@ static void dump_verify(struct run *p, const struct dump_read *d, int change_par
 	for (i = 1; i < d->n; i++)
 		if (rule_cmp(&d->got[i - 1], &d->got[i]) >= 0)
 			fail(p, NULL, "dump out of order or repeated at rule %d of %d", i, d->n);
+	if (p->racing)
+		return;
 	if (!change_part) {
 		if (d->first_intr)
 			fail(p, NULL, "NLM_F_DUMP_INTR though nothing changed");
@@ -1814,14 +1837,16 @@ static void op_dump(struct run *p)
 {
 	char buf[64];
 	struct nlh_req r = { .buf = buf, .cap = sizeof(buf) };
-	int how = below(&p->rng, p->foreign ? 3 : 4), change_part = 0;
+	int how = below(&p->rng, p->foreign || p->racing ? 3 : 4), change_part = 0;
 	int fd;
 
-	if (!p->foreign && p->m.n < BULK_MIN)
+	if (!p->foreign && !p->racing && p->m.n < BULK_MIN)
 		op_bulk(p);
 	fd = nlh_socket();
 	if (fd < 0)
 		fail(p, NULL, "socket: %s", strerror(-fd));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 10 },
+		   sizeof(struct timeval));
 	memset(&dr, 0, sizeof(dr));
 	dr.fd = fd;
 	dr.seq = ++p->seq;
@@ -1935,7 +1960,7 @@ static void fuzz(struct run *p)
 			op_request(p, false);
 		if (p->verify || p->op % p->every == 0)
 			check_state(p);
-		if (!p->foreign && p->m.n < BULK_MIN / 4 && chance(&p->rng, 1))
+		if (!p->foreign && p->m.n < BULK_MIN / 4 && chance(&p->rng, p->racing ? 5 : 1))
 			op_bulk(p);
 	}
 	check_state(p);
@@ -2044,6 +2069,65 @@ static void run_foreign(unsigned long ops, unsigned long every)
 	enter_userns(0);
 	run_init(p, "user namespace, initial netns", 2);
 	fuzz(p);
+}
+
+#define RACERS	3
+static int racer;
+
+/* One of several processes fuzzing the same namespace at once. */
+static void run_racer(unsigned long ops, unsigned long every)
+{
+	static char name[32];
+	struct run *p = &the_run;
+
+	p->other = -1;
+	p->racing = true;
+	p->ops = ops;
+	p->every = every;
+	snprintf(name, sizeof(name), "racer %d of %d", racer + 1, RACERS);
+	run_init(p, name, 10 + racer);
+	fuzz(p);
+}
+
+static int run_child(void (*fn)(unsigned long, unsigned long), unsigned long ops,
+		     unsigned long every);
+
+/*
+ * 4: root in a new netns, RACERS processes at once (the family runs
+ * commands in parallel): no model, but every answer is well formed, every
+ * malformed request refused, every dump ordered; afterwards the namespace
+ * is consistent and flushes to empty.
+ */
+static void run_race(unsigned long ops, unsigned long every)
+{
+	struct run *p = &the_run;
+	int i, fails = 0;
+
+	if (unshare(CLONE_NEWNET))
+		ksft_exit_fail_msg("unshare: %s\n", strerror(errno));
+	for (i = 0; i < RACERS; i++) {
+		racer = i;
+		fflush(stdout);
+		if (!fork()) {
+			run_racer(ops, every);
+			fflush(stdout);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < RACERS; i++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			fails++;
+	}
+	if (fails)
+		exit(KSFT_FAIL);
+	p->other = -1;
+	p->ops = 0;
+	run_init(p, "after the race", 20);
+	gen_valid(&p->rng, &p->m, &pends[0].q, PMTUFIX_CMD_MSS_FLUSH);
+	exec(p, p->fd, pends, 1, false);
+	check_state(p);
 }
 
 /* Forks a run; 0 when it passed. */
@@ -2194,6 +2278,10 @@ static int run_all(unsigned long ops, unsigned long every, int loaded)
 	ksft_test_result(!rc, "user namespace, initial netns: read only, unchanged\n");
 	fails += !!rc;
 
+	rc = run_child(run_race, ops, every);
+	ksft_test_result(!rc, "%d processes at once in one netns\n", RACERS);
+	fails += !!rc;
+
 	hold = loaded ? dump_hold() : -1;
 	rc = run_child(run_restore, 0, 0);
 	ksft_test_result(!rc, "initial netns put back\n");
@@ -2254,7 +2342,7 @@ int main(int argc, char **argv)
 		seed = (uint64_t)time(NULL) << 20 ^ getpid();
 
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 	ksft_print_msg("seed %" PRIu64 ", %lu operations per run, state read every %lu\n",
 		       seed, ops, every);
 	if (geteuid())
