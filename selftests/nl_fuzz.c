@@ -40,7 +40,8 @@
  * read (the netlink core holds it), at once when that socket is closed.
  *
  * SEED defaults to a random one; it is printed first and with any failure:
- * `nl_fuzz -s SEED -n OPS` replays the run. OPS and EVERY default to
+ * `nl_fuzz -s SEED -n OPS` replays runs 1 to 3 exactly (run 4's
+ * interleaving is the scheduler's). OPS and EVERY default to
  * $NL_FUZZ_OPS (2000) and $NL_FUZZ_EVERY (50). Kernel reports (WARNING,
  * KASAN, lockdep, kmemleak) are caught by the VM runner around this program.
  */
@@ -2071,6 +2072,27 @@ static void run_foreign(unsigned long ops, unsigned long every)
 	fuzz(p);
 }
 
+/* Forks a run; 0 when it passed. */
+static int run_child(void (*fn)(unsigned long, unsigned long), unsigned long ops,
+		     unsigned long every)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+	if (!pid) {
+		fn(ops, every);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
 #define RACERS	3
 static int racer;
 
@@ -2088,9 +2110,6 @@ static void run_racer(unsigned long ops, unsigned long every)
 	run_init(p, name, 10 + racer);
 	fuzz(p);
 }
-
-static int run_child(void (*fn)(unsigned long, unsigned long), unsigned long ops,
-		     unsigned long every);
 
 /*
  * 4: root in a new netns, RACERS processes at once (the family runs
@@ -2128,27 +2147,6 @@ static void run_race(unsigned long ops, unsigned long every)
 	gen_valid(&p->rng, &p->m, &pends[0].q, PMTUFIX_CMD_MSS_FLUSH);
 	exec(p, p->fd, pends, 1, false);
 	check_state(p);
-}
-
-/* Forks a run; 0 when it passed. */
-static int run_child(void (*fn)(unsigned long, unsigned long), unsigned long ops,
-		     unsigned long every)
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		fn(ops, every);
-		fflush(stdout);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------ */
