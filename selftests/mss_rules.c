@@ -13,26 +13,12 @@
  * then fails). MSS_RULES (environment) sets how many rules the bulk test adds
  * (default 100000); it prints how long adding, dumping and flushing took.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <arpa/inet.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
 
-#include "pmtufix.h"
+#include "nlhelp.h"
 #include "kselftest_harness.h"
 
 #define BUFSZ	(1 << 16)
@@ -45,33 +31,25 @@ struct nl {
 	char *rx;
 };
 
-/* A request being built. */
+/* A request being built: messages one after the other in buf. */
 struct req {
+	struct nlh_req nr;
 	char buf[BUFSZ];
-	size_t len;		/* of everything sent so far in this buffer */
-	struct nlmsghdr *nlh;	/* the message being built */
 };
 
 static void *attr_put(struct req *r, uint16_t type, const void *data, size_t len)
 {
-	struct nlattr *a = (struct nlattr *)((char *)r->nlh + NLMSG_ALIGN(r->nlh->nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	r->nlh->nlmsg_len = NLMSG_ALIGN(r->nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
-	return a;
+	return (char *)r->nr.nlh + nlh_put(&r->nr, type, data, len);
 }
 
 static void put_u8(struct req *r, uint16_t type, uint8_t v)
 {
-	attr_put(r, type, &v, sizeof(v));
+	nlh_put_u8(&r->nr, type, v);
 }
 
 static void put_u16(struct req *r, uint16_t type, uint16_t v)
 {
-	attr_put(r, type, &v, sizeof(v));
+	nlh_put_u16(&r->nr, type, v);
 }
 
 static struct nlattr *nest_start(struct req *r, uint16_t type)
@@ -81,57 +59,40 @@ static struct nlattr *nest_start(struct req *r, uint16_t type)
 
 static void nest_end(struct req *r, struct nlattr *nest)
 {
-	nest->nla_len = (char *)r->nlh + r->nlh->nlmsg_len - (char *)nest;
+	nlh_nest_end(&r->nr, (char *)nest - (char *)r->nr.nlh);
 }
 
-/* Start a message after those already in r. */
+/* Start a message after those already in r (zeroed by calloc, or reset). */
 static void msg_start(struct nl *nl, struct req *r, uint16_t type, uint8_t cmd,
 		      uint16_t flags)
 {
-	struct genlmsghdr *g;
-
-	r->nlh = (struct nlmsghdr *)(r->buf + r->len);
-	memset(r->nlh, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	r->nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
-	r->nlh->nlmsg_type = type;
-	r->nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	r->nlh->nlmsg_seq = ++nl->seq;
-	g = NLMSG_DATA(r->nlh);
-	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : PMTUFIX_GENL_VERSION;
+	if (!r->nr.buf) {
+		r->nr.buf = r->buf;
+		r->nr.cap = sizeof(r->buf);
+	}
+	nlh_msg_start(&r->nr, type, cmd, type == GENL_ID_CTRL ? 1 : PMTUFIX_GENL_VERSION,
+		      NLM_F_REQUEST | flags, ++nl->seq);
 }
 
 static void msg_end(struct req *r)
 {
-	r->len += NLMSG_ALIGN(r->nlh->nlmsg_len);
+	nlh_msg_end(&r->nr);
 }
 
 static int nl_send(struct nl *nl, struct req *r)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	ssize_t n = sendto(nl->fd, r->buf, r->len, 0, (struct sockaddr *)&sa, sizeof(sa));
+	int err = nlh_sendto(nl->fd, r->nr.buf, r->nr.len);
 
-	r->len = 0;
-	return n < 0 ? -errno : 0;
+	nlh_req_reset(&r->nr);
+	return err;
 }
 
 static void read_extack(struct nl *nl, const struct nlmsghdr *h)
 {
-	const struct nlmsgerr *e = NLMSG_DATA(h);
-	size_t off = sizeof(*e), end = h->nlmsg_len - NLMSG_HDRLEN;
-	const struct nlattr *a;
+	struct nlh_ack ack;
 
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	for (; off + NLA_HDRLEN <= end; off += NLA_ALIGN(a->nla_len)) {
-		a = (const struct nlattr *)((const char *)e + off);
-		if (a->nla_len < NLA_HDRLEN)
-			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
-			snprintf(nl->ext, sizeof(nl->ext), "%s", (const char *)a + NLA_HDRLEN);
-	}
+	if (!nlh_ack_parse(h, &ack) && ack.has_msg)
+		snprintf(nl->ext, sizeof(nl->ext), "%s", ack.msg);
 }
 
 /*
@@ -172,62 +133,28 @@ static int nl_wait(struct nl *nl, uint32_t seq,
 
 static int nl_ack(struct nl *nl, struct req *r)
 {
-	uint32_t seq = r->nlh->nlmsg_seq;
+	uint32_t seq = r->nr.nlh->nlmsg_seq;
 	int err;
 
 	nl->ext[0] = '\0';
-	r->nlh->nlmsg_flags |= NLM_F_ACK;
+	r->nr.nlh->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send(nl, r);
 	return err ? err : nl_wait(nl, seq, NULL, NULL);
 }
 
 static const struct nlattr *attr_find(const void *start, size_t len, uint16_t type)
 {
-	const struct nlattr *a;
-	size_t off;
-
-	for (off = 0; off + NLA_HDRLEN <= len; off += NLA_ALIGN(a->nla_len)) {
-		a = (const struct nlattr *)((const char *)start + off);
-		if (a->nla_len < NLA_HDRLEN)
-			return NULL;
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-	}
-	return NULL;
-}
-
-static void family_cb(const struct nlmsghdr *h, void *data)
-{
-	const struct nlattr *a = attr_find((const char *)NLMSG_DATA(h) + GENL_HDRLEN,
-					   h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
-					   CTRL_ATTR_FAMILY_ID);
-
-	if (a)
-		memcpy(data, (const char *)a + NLA_HDRLEN, sizeof(uint16_t));
+	return nlh_attr_find(start, len, type);
 }
 
 static int nl_open(struct nl *nl)
 {
-	struct req *r = calloc(1, sizeof(*r));
-	int one = 1, err;
-
 	memset(nl, 0, sizeof(*nl));
 	nl->rx = malloc(BUFSZ);
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (!r || !nl->rx || nl->fd < 0)
-		return -errno;
-	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	msg_start(nl, r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	attr_put(r, CTRL_ATTR_FAMILY_NAME, PMTUFIX_GENL_NAME, sizeof(PMTUFIX_GENL_NAME));
-	msg_end(r);
-	err = nl_send(nl, r);
-	if (!err)
-		err = nl_wait(nl, nl->seq, family_cb, &nl->family);
-	free(r);
-	if (!err && !nl->family)
-		err = -ENOENT;
-	return err;
+	nl->fd = nlh_socket();
+	if (!nl->rx || nl->fd < 0)
+		return nl->fd < 0 ? nl->fd : -ENOMEM;
+	return nlh_resolve(nl->fd, &nl->family, NULL);
 }
 
 struct rule {
@@ -454,7 +381,7 @@ static int add_many(struct nl *nl, unsigned int from, unsigned int to)
 		struct rule ru = nth_rule(i);
 
 		rule_msg(nl, r, PMTUFIX_CMD_MSS_ADD, &ru, false, 0);
-		if (r->len > BUFSZ - 256 || i + 1 == to)
+		if (r->nr.len > BUFSZ - 256 || i + 1 == to)
 			err = nl_ack(nl, r);
 	}
 	free(r);
@@ -726,50 +653,29 @@ static bool loaded_here;
 
 static void unload_module(void)
 {
-	int i;
+	int err;
 
 	if (!loaded_here)
 		return;
-	/* Namespaces of finished tests may still be on their way out. */
-	for (i = 0; i < 100; i++) {
-		if (!syscall(__NR_delete_module, "pmtufix", O_NONBLOCK))
-			return;
-		if (errno != EAGAIN && errno != EBUSY)
-			break;
-		usleep(50000);
-	}
-	ksft_print_msg("cannot unload pmtufix: %s\n", strerror(errno));
+	err = nlh_module_unload();
+	if (err)
+		ksft_print_msg("cannot unload pmtufix: %s\n", strerror(-err));
 }
 
 /* build/selftests/mss_rules -> build/<release>/pmtufix.ko, or $PMTUFIX_KO */
 static void load_module(void)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 128];
-	const char *ko = getenv("PMTUFIX_KO");
 	const char *skip = getenv("PMTUFIX_SKIP_LOAD");
-	struct utsname u;
-	ssize_t n;
-	int fd;
+	int err;
 
-	if (!access("/sys/module/pmtufix", F_OK) || (skip && !strcmp(skip, "1")))
+	if (skip && !strcmp(skip, "1"))
 		return;
-	if (!ko || !*ko) {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0 || uname(&u))
-			ksft_exit_fail_msg("cannot find the module: %s\n", strerror(errno));
-		exe[n] = '\0';
-		*strrchr(exe, '/') = '\0';
-		snprintf(path, sizeof(path), "%s/../%s/pmtufix.ko", exe, u.release);
-		ko = path;
-	}
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		ksft_exit_fail_msg("%s: %s\n", ko, strerror(errno));
-	if (syscall(__NR_finit_module, fd, "", 0))
-		ksft_exit_fail_msg("insmod %s: %s\n", ko, strerror(errno));
-	close(fd);
-	loaded_here = true;
-	atexit(unload_module);
+	err = nlh_module_load();
+	if (err < 0)
+		ksft_exit_fail_msg("cannot load pmtufix: %s\n", strerror(-err));
+	loaded_here = err > 0;
+	if (loaded_here)
+		atexit(unload_module);
 }
 
 int main(int argc, char **argv)

@@ -34,12 +34,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/genetlink.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
-#include <linux/netlink.h>
 
-#include "pmtufix.h"
+#include "nlhelp.h"
 
 /* The harness, built here with -Wextra, is written for -Wall. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -74,62 +72,20 @@ struct msg {
 	};
 };
 
-/* What the kernel answered a request with. */
-struct ack {
-	int error;			/* 0 or -errno */
-	bool has_msg, has_offs, has_miss_type;
-	char msg[256];
-	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
-	uint32_t miss_type;
-};
-
-static struct nlattr *attr_next(struct nlattr *a)
-{
-	return (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-}
-
-#define attr_for_each(a, start, len)					\
-	for (a = (struct nlattr *)(start);				\
-	     (char *)a + NLA_HDRLEN <= (char *)(start) + (len) &&	\
-	     a->nla_len >= NLA_HDRLEN &&				\
-	     (char *)a + a->nla_len <= (char *)(start) + (len);	\
-	     a = attr_next(a))
-
-static void *attr_data(struct nlattr *a)
-{
-	return (char *)a + NLA_HDRLEN;
-}
-
-static int attr_len(const struct nlattr *a)
-{
-	return a->nla_len - NLA_HDRLEN;
-}
-
 static void msg_init(struct msg *m, uint16_t type, uint8_t cmd, uint16_t flags)
 {
-	struct genlmsghdr *g;
+	struct nlh_req r = { .buf = m->buf, .cap = sizeof(m->buf) };
 
 	memset(m, 0, sizeof(*m));
-	m->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	m->nlh.nlmsg_type = type;
-	m->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	g = NLMSG_DATA(&m->nlh);
-	g->cmd = cmd;
-	g->version = PMTUFIX_GENL_VERSION;
+	nlh_msg_start(&r, type, cmd, PMTUFIX_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK | flags, 0);
 }
 
 /* Appends an attribute; returns its offset from the start of the message. */
 static uint32_t attr_put(struct msg *m, uint16_t type, const void *data, int len)
 {
-	uint32_t off = NLMSG_ALIGN(m->nlh.nlmsg_len);
-	struct nlattr *a = (struct nlattr *)(m->buf + off);
+	struct nlh_req r = { .buf = m->buf, .cap = sizeof(m->buf), .nlh = &m->nlh };
 
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy(attr_data(a), data, len);
-	m->nlh.nlmsg_len = off + NLA_ALIGN(a->nla_len);
-	return off;
+	return nlh_put(&r, type, data, len);
 }
 
 static uint32_t attr_put_u8(struct msg *m, uint16_t type, uint8_t v)
@@ -142,70 +98,21 @@ static uint32_t attr_put_u32(struct msg *m, uint16_t type, uint32_t v)
 	return attr_put(m, type, &v, sizeof(v));
 }
 
-static int nl_socket(void)
-{
-	int one = 1, fd;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int nl_send(struct nl *nl, struct msg *m)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
 	m->nlh.nlmsg_seq = ++nl->seq;
-	if (sendto(nl->fd, m->buf, m->nlh.nlmsg_len, 0,
-		   (struct sockaddr *)&sa, sizeof(sa)) != (ssize_t)m->nlh.nlmsg_len)
-		return -errno;
-	return 0;
-}
-
-static void ack_parse(const struct nlmsghdr *h, struct ack *ack)
-{
-	const struct nlmsgerr *e = NLMSG_DATA(h);
-	size_t off = NLMSG_HDRLEN + sizeof(*e);
-	struct nlattr *a;
-
-	ack->error = e->error;
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS) || off >= h->nlmsg_len)
-		return;
-	attr_for_each(a, (char *)h + off, h->nlmsg_len - off) {
-		switch (a->nla_type) {
-		case NLMSGERR_ATTR_MSG:
-			ack->has_msg = true;
-			snprintf(ack->msg, sizeof(ack->msg), "%.*s",
-				 attr_len(a), (char *)attr_data(a));
-			break;
-		case NLMSGERR_ATTR_OFFS:
-			ack->has_offs = true;
-			memcpy(&ack->offs, attr_data(a), sizeof(ack->offs));
-			break;
-		case NLMSGERR_ATTR_MISS_TYPE:
-			ack->has_miss_type = true;
-			memcpy(&ack->miss_type, attr_data(a), sizeof(ack->miss_type));
-			break;
-		}
-	}
+	return nlh_sendto(nl->fd, m->buf, m->nlh.nlmsg_len);
 }
 
 /*
  * Sends m, reads until its ACK (or the end of a dump). The last data message
- * goes to reply (when given). Returns the ACK's error: 0 or -errno.
+ * goes to reply (when given). Returns the ACK's error: 0 or -errno
+ * (-EBADMSG for a malformed ACK).
  */
-static int nl_talk(struct nl *nl, struct msg *m, struct ack *ack, struct msg *reply)
+static int nl_talk(struct nl *nl, struct msg *m, struct nlh_ack *ack, struct msg *reply)
 {
 	static char buf[65536];
-	struct ack local;
+	struct nlh_ack local;
 	uint32_t seq;
 	ssize_t n;
 	int err;
@@ -229,7 +136,8 @@ static int nl_talk(struct nl *nl, struct msg *m, struct ack *ack, struct msg *re
 			if (h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR) {
-				ack_parse(h, ack);
+				if (nlh_ack_parse(h, ack))
+					return ack->error = -EBADMSG;
 				return ack->error;
 			}
 			if (h->nlmsg_type == NLMSG_DONE)
@@ -240,58 +148,16 @@ static int nl_talk(struct nl *nl, struct msg *m, struct ack *ack, struct msg *re
 	}
 }
 
-/* The family id and the events group, from the genetlink controller. */
-static int nl_resolve(struct nl *nl)
-{
-	struct msg m, r;
-	struct nlattr *a, *g, *ga;
-	int err;
-
-	msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	((struct genlmsghdr *)NLMSG_DATA(&m.nlh))->version = 1;
-	attr_put(&m, CTRL_ATTR_FAMILY_NAME, PMTUFIX_GENL_NAME, sizeof(PMTUFIX_GENL_NAME));
-	err = nl_talk(nl, &m, NULL, &r);
-	if (err)
-		return err;
-	attr_for_each(a, (char *)NLMSG_DATA(&r.nlh) + GENL_HDRLEN,
-		      r.nlh.nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
-		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-			memcpy(&nl->family, attr_data(a), sizeof(nl->family));
-		if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		attr_for_each(g, attr_data(a), attr_len(a)) {
-			uint32_t id = 0;
-			bool events = false;
-
-			attr_for_each(ga, attr_data(g), attr_len(g)) {
-				if (ga->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
-					events = !strcmp(attr_data(ga), PMTUFIX_MCGRP_EVENTS);
-				if (ga->nla_type == CTRL_ATTR_MCAST_GRP_ID)
-					memcpy(&id, attr_data(ga), sizeof(id));
-			}
-			if (events)
-				nl->events_group = id;
-		}
-	}
-	return nl->family ? 0 : -ENOENT;
-}
-
-/* A socket of the current network namespace, family resolved. */
+/* A socket of the current network namespace, family and events group resolved. */
 static int nl_open(struct nl *nl)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int err;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->fd = nl_socket();
+	nl->fd = nlh_socket();
 	if (nl->fd < 0)
-		return -errno;
-	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		err = -errno;
-		close(nl->fd);
-		return err;
-	}
-	err = nl_resolve(nl);
+		return nl->fd;
+	err = nlh_resolve(nl->fd, &nl->family, &nl->events_group);
 	if (err)
 		close(nl->fd);
 	return err;
@@ -334,34 +200,34 @@ static int get_config(struct nl *nl, struct config *c)
 	err = nl_talk(nl, &m, NULL, &r);
 	if (err)
 		return err;
-	attr_for_each(a, (char *)NLMSG_DATA(&r.nlh) + GENL_HDRLEN,
+	nlh_attr_for_each(a, (char *)NLMSG_DATA(&r.nlh) + GENL_HDRLEN,
 		      r.nlh.nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
 		c->n_attrs++;
 		switch (a->nla_type) {
 		case PMTUFIX_A_RESCUE_ENABLED:
 			c->has_rescue = true;
-			c->bad_len |= attr_len(a) != 1;
-			c->rescue = *(uint8_t *)attr_data(a);
+			c->bad_len |= nlh_attr_len(a) != 1;
+			c->rescue = *(uint8_t *)nlh_attr_data(a);
 			break;
 		case PMTUFIX_A_LOG_LEVEL:
 			c->has_log = true;
-			c->bad_len |= attr_len(a) != 1;
-			c->log = *(uint8_t *)attr_data(a);
+			c->bad_len |= nlh_attr_len(a) != 1;
+			c->log = *(uint8_t *)nlh_attr_data(a);
 			break;
 		case PMTUFIX_A_MTU_FLOOR:
 			c->has_floor = true;
-			c->bad_len |= attr_len(a) != 4;
-			memcpy(&c->floor, attr_data(a), 4);
+			c->bad_len |= nlh_attr_len(a) != 4;
+			memcpy(&c->floor, nlh_attr_data(a), 4);
 			break;
 		case PMTUFIX_A_MTU_FLOOR_EFFECTIVE:
 			c->has_floor_eff = true;
-			c->bad_len |= attr_len(a) != 4;
-			memcpy(&c->floor_eff, attr_data(a), 4);
+			c->bad_len |= nlh_attr_len(a) != 4;
+			memcpy(&c->floor_eff, nlh_attr_data(a), 4);
 			break;
 		case PMTUFIX_A_VERSION:
 			c->has_version = true;
-			c->bad_len |= attr_len(a) != 4;
-			memcpy(&c->version, attr_data(a), 4);
+			c->bad_len |= nlh_attr_len(a) != 4;
+			memcpy(&c->version, nlh_attr_data(a), 4);
 			break;
 		}
 	}
@@ -374,7 +240,7 @@ static bool same_config(const struct config *a, const struct config *b)
 	       a->floor == b->floor && a->floor_eff == b->floor_eff;
 }
 
-static int set_config(struct nl *nl, int rescue, int log, int64_t floor, struct ack *ack)
+static int set_config(struct nl *nl, int rescue, int log, int64_t floor, struct nlh_ack *ack)
 {
 	struct msg m;
 
@@ -404,19 +270,19 @@ static int get_stats(struct nl *nl, struct stats *s)
 	err = nl_talk(nl, &m, NULL, &r);
 	if (err)
 		return err;
-	attr_for_each(a, (char *)NLMSG_DATA(&r.nlh) + GENL_HDRLEN,
+	nlh_attr_for_each(a, (char *)NLMSG_DATA(&r.nlh) + GENL_HDRLEN,
 		      r.nlh.nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
 		if ((a->nla_type & NLA_TYPE_MASK) != PMTUFIX_A_STATS)
 			continue;
 		s->nested_flag = !!(a->nla_type & NLA_F_NESTED);
-		attr_for_each(c, attr_data(a), attr_len(a)) {
+		nlh_attr_for_each(c, nlh_attr_data(a), nlh_attr_len(a)) {
 			int t = c->nla_type;
 
 			if (t == PMTUFIX_A_STATS_PAD)
 				continue;
-			s->bad_len |= attr_len(c) != 8;
+			s->bad_len |= nlh_attr_len(c) != 8;
 			if (t >= 1 && t <= __PMTUFIX_REASON_MAX) {
-				memcpy(&s->count[t - 1], attr_data(c), 8);
+				memcpy(&s->count[t - 1], nlh_attr_data(c), 8);
 				s->n++;
 			}
 		}
@@ -424,7 +290,7 @@ static int get_stats(struct nl *nl, struct stats *s)
 	return 0;
 }
 
-static int simple_cmd(struct nl *nl, uint8_t cmd, struct ack *ack)
+static int simple_cmd(struct nl *nl, uint8_t cmd, struct nlh_ack *ack)
 {
 	struct msg m;
 
@@ -478,19 +344,19 @@ static int read_event(struct nl *nl, struct event *ev, int timeout_ms)
 		ev->version = g->version;
 		break;
 	}
-	attr_for_each(a, (char *)g + GENL_HDRLEN, h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
+	nlh_attr_for_each(a, (char *)g + GENL_HDRLEN, h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
 		if ((a->nla_type & NLA_TYPE_MASK) != PMTUFIX_A_EVENT)
 			continue;
 		ev->nested_flag = !!(a->nla_type & NLA_F_NESTED);
-		attr_for_each(e, attr_data(a), attr_len(a)) {
+		nlh_attr_for_each(e, nlh_attr_data(a), nlh_attr_len(a)) {
 			int t = e->nla_type;
-			void *d = attr_data(e);
+			void *d = nlh_attr_data(e);
 			uint16_t port;
 
 			if (t <= 0 || t > PMTUFIX_A_EV_MAX)
 				continue;
 			ev->has[t - 1] = true;
-			ev->len[t - 1] = attr_len(e);
+			ev->len[t - 1] = nlh_attr_len(e);
 			switch (t) {
 			case PMTUFIX_A_EV_REASON:
 				memcpy(&ev->reason, d, 4);
@@ -782,7 +648,7 @@ TEST_F(ns, set_config)
 {
 	struct nl *nl = &self->nl;
 	struct config c;
-	struct ack ack;
+	struct nlh_ack ack;
 
 	ASSERT_EQ(0, set_config(nl, 0, -1, -1, &ack)) TH_LOG("%s", ack.msg);
 	ASSERT_EQ(0, get_config(nl, &c));
@@ -1003,7 +869,7 @@ TEST_F(bad_set, refused_unchanged)
 {
 	uint32_t offs[MAX_ATTRS];
 	struct config after;
-	struct ack ack;
+	struct nlh_ack ack;
 	struct msg m;
 	int i;
 
@@ -1047,7 +913,7 @@ TEST_F(ns, no_attributes_where_none_are_taken)
 	static const uint8_t cmds[] = {
 		PMTUFIX_CMD_GET_CONFIG, PMTUFIX_CMD_GET_STATS, PMTUFIX_CMD_RESET_STATS,
 	};
-	struct ack ack;
+	struct nlh_ack ack;
 	struct msg m;
 	unsigned int i;
 
@@ -1071,7 +937,7 @@ TEST_F(ns, no_attributes_where_none_are_taken)
 /* The generic netlink header and the netlink flags are checked too. */
 TEST_F(ns, strict_header)
 {
-	struct ack ack;
+	struct nlh_ack ack;
 	struct msg m;
 
 	msg_init(&m, self->nl.family, PMTUFIX_CMD_SET_CONFIG, 0);
@@ -1219,7 +1085,7 @@ TEST_F(traffic, events_and_counters)
 TEST_F(traffic, reset_stats)
 {
 	struct stats st;
-	struct ack ack;
+	struct nlh_ack ack;
 	struct msg m;
 
 	ASSERT_EQ(0, send_frag_needed(self->tun, STRANGER, ADV_MTU, LOCAL_PORT, PEER_PORT));
@@ -1280,7 +1146,7 @@ static void expect_read_only(struct __test_metadata *_metadata,
 			     const struct config *want)
 {
 	struct config c;
-	struct ack ack;
+	struct nlh_ack ack;
 	struct nl nl;
 
 	ASSERT_EQ(0, nl_open(&nl));
@@ -1317,7 +1183,7 @@ TEST_F(priv, user_and_net_namespace)
 {
 	struct nl outside, inside;
 	struct config c;
-	struct ack ack;
+	struct nlh_ack ack;
 
 	ASSERT_EQ(0, nl_open(&outside));
 	ASSERT_EQ(0, unshare(CLONE_NEWUSER | CLONE_NEWNET)) TH_LOG("unshare: %s", strerror(errno));
@@ -1347,49 +1213,27 @@ static bool loaded_here;
 
 static void unload_module(void)
 {
+	int err;
+
 	if (!loaded_here)
 		return;
-	/* Namespaces of the tests are still being torn down: retry a while. */
-	for (int i = 0; i < 100; i++) {
-		if (!syscall(__NR_delete_module, "pmtufix", O_NONBLOCK))
-			return;
-		if (errno != EAGAIN && errno != EBUSY)
-			break;
-		usleep(50000);
-	}
-	printf("# cannot unload pmtufix: %s\n", strerror(errno));
+	err = nlh_module_unload();
+	if (!err)
+		return;
+	printf("# cannot unload pmtufix: %s\n", strerror(-err));
 	fflush(stdout);
 	_exit(KSFT_FAIL);
 }
 
 static void load_module(void)
 {
-	char exe[PATH_MAX], path[PATH_MAX + sizeof(((struct utsname *)0)->release) + 16];
-	const char *ko = getenv("PMTUFIX_KO");
-	struct utsname u;
-	ssize_t n;
-	int fd;
+	int err = nlh_module_load();
 
-	if (!access("/sys/module/pmtufix", F_OK))
-		return;
-	if (!ko || !*ko) {
-		/* build/selftests/netlink -> build/<release>/pmtufix.ko */
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0 || uname(&u))
-			ksft_exit_fail_msg("cannot find the module: %s\n", strerror(errno));
-		exe[n] = '\0';
-		*strrchr(exe, '/') = '\0';
-		snprintf(path, sizeof(path), "%s/../%s/pmtufix.ko", exe, u.release);
-		ko = path;
-	}
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		ksft_exit_fail_msg("%s: %s\n", ko, strerror(errno));
-	if (syscall(__NR_finit_module, fd, "", 0))
-		ksft_exit_fail_msg("insmod %s: %s\n", ko, strerror(errno));
-	close(fd);
-	loaded_here = true;
-	atexit(unload_module);
+	if (err < 0)
+		ksft_exit_fail_msg("cannot load pmtufix: %s\n", strerror(-err));
+	loaded_here = err > 0;
+	if (loaded_here)
+		atexit(unload_module);
 }
 
 int main(int argc, char **argv)
