@@ -104,6 +104,12 @@ static int __net_init pmtufix_net_init(struct net *net)
 	RCU_INIT_POINTER(pn->mss, NULL);
 
 	ratelimit_default_init(&pn->log_rs);
+	/*
+	 * "callbacks suppressed" would be a line per namespace, outside the
+	 * limit all namespaces but the initial one share (see limits.c).
+	 */
+	if (!net_eq(net, &init_net))
+		ratelimit_set_flags(&pn->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&pn->event_rs, PMTUFIX_EVENT_INTERVAL,
 			     PMTUFIX_EVENT_BURST);
 	/* Dropped events must not turn into kernel log lines. */

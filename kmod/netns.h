@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "limits.h"
 #include "pmtufix.h"
 
 struct pmtufix_pcpu_stats {
