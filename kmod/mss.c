@@ -493,6 +493,7 @@ int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 	struct pmtufix_mss_family *f;
 	struct pmtufix_mss_table *t;
 	struct pmtufix_mss_rule *r;
+	u32 max;
 	int err;
 
 	mutex_lock(&pn->lock);
@@ -520,8 +521,14 @@ int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 		goto out;
 	}
 
-	if (t->count >= PMTUFIX_MSS_RULES_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "too many MSS rules in this namespace");
+	max = pmtufix_mss_rules_max(net);
+	if (t->count >= max) {
+		if (max < PMTUFIX_MSS_RULES_MAX)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "too many MSS rules for a namespace of an unprivileged user namespace (module parameter userns_mss_rules)");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "too many MSS rules in this namespace");
 		err = -ENOSPC;
 		goto out;
 	}

@@ -91,7 +91,9 @@ static int __net_init pmtufix_net_init(struct net *net)
 	struct pmtufix_net *pn = pmtufix_pernet(net);
 	int cpu, err;
 
-	pn->stats = alloc_percpu(struct pmtufix_pcpu_stats);
+	/* Charged to the memory cgroup of whoever creates the namespace. */
+	pn->stats = alloc_percpu_gfp(struct pmtufix_pcpu_stats,
+				     GFP_KERNEL_ACCOUNT);
 	if (!pn->stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
