@@ -34,6 +34,16 @@
 #endif
 
 /*
+ * Policies point to their ranges through a const pointer since 6.7. Before,
+ * a range can at least be read-only once the module is initialised.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define pmtufix_range_const const
+#else
+#define pmtufix_range_const __ro_after_init
+#endif
+
+/*
  * Input route lookup as ip_rcv_finish_core() does it. Returns 0 with a dst
  * attached to @skb, or a negative errno with none: -EXDEV when the
  * reverse-path check failed, -ENOBUFS on allocation failure, -EINVAL (or

@@ -67,14 +67,6 @@ static unsigned int pmtufix_mss_hdrlen(u8 family)
 				   sizeof(struct ipv6hdr) + sizeof(struct tcphdr);
 }
 
-/* Updates from non-softirq context (POST_ROUTING of our own segments) too. */
-static void pmtufix_mss_count(struct pmtufix_net *pn, enum pmtufix_mss_stat stat)
-{
-	local_bh_disable();
-	pmtufix_mss_stats_inc(pn, stat);
-	local_bh_enable();
-}
-
 /* The MTU of the route back to the segment's source, or U32_MAX. */
 static u32 pmtufix_mss_reverse_mtu(struct net *net, const struct sk_buff *skb,
 				   const struct pmtufix_mss_syn *syn)
@@ -333,13 +325,13 @@ static void pmtufix_mss_syn(struct sk_buff *skb,
 		if (mtu != U32_MAX && mtu > hdr) {
 			target = min(target, max(mtu - hdr, (u32)PMTUFIX_MSS_MIN));
 		} else if (target == U32_MAX) {
-			pmtufix_mss_count(pn, PMTUFIX_MSS_STAT_NO_ROUTE);
+			pmtufix_mss_stats_inc(pn, PMTUFIX_MSS_STAT_NO_ROUTE);
 			return;
 		}
 	}
 	/* Route MTUs go up to 2^31 on some devices; an MSS has 16 bits. */
 	target = min(target, (u32)PMTUFIX_MSS_MAX);
-	pmtufix_mss_count(pn, pmtufix_mss_clamp(skb, syn, target));
+	pmtufix_mss_stats_inc(pn, pmtufix_mss_clamp(skb, syn, target));
 }
 
 static bool pmtufix_mss_is_syn(const struct sk_buff *skb, unsigned int thoff)
@@ -493,6 +485,7 @@ int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 	struct pmtufix_mss_family *f;
 	struct pmtufix_mss_table *t;
 	struct pmtufix_mss_rule *r;
+	u32 max;
 	int err;
 
 	mutex_lock(&pn->lock);
@@ -520,8 +513,14 @@ int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 		goto out;
 	}
 
-	if (t->count >= PMTUFIX_MSS_RULES_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "too many MSS rules in this namespace");
+	max = pmtufix_mss_rules_max(net);
+	if (t->count >= max) {
+		if (max < PMTUFIX_MSS_RULES_MAX)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "too many MSS rules for a namespace of an unprivileged user namespace (module parameter userns_mss_rules)");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "too many MSS rules in this namespace");
 		err = -ENOSPC;
 		goto out;
 	}

@@ -19,6 +19,7 @@
 #include <linux/inetdevice.h>
 #include <linux/lockdep.h>
 #include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/string.h>
@@ -290,9 +291,14 @@ void pmtufix_mss_remove_all(struct pmtufix_mss_table *t)
 		memset(f->users, 0, sizeof(f->users));
 		f->count = 0;
 	}
+	/*
+	 * A million rules take a while: let other tasks run. The caller holds
+	 * only the namespace's mutex, and no one else changes the tree.
+	 */
 	rbtree_postorder_for_each_entry_safe(r, tmp, &t->tree, tree) {
 		rhashtable_remove_fast(&t->ht, &r->node, pmtufix_mss_params);
 		call_rcu(&r->rcu, pmtufix_mss_free_rcu);
+		cond_resched();
 	}
 	t->tree = RB_ROOT;
 	t->count = 0;

@@ -112,6 +112,7 @@ int pmtufix_mss_insert(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r);
 void pmtufix_mss_update(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r,
 			u32 action);
 void pmtufix_mss_remove(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r);
+/* May sleep. */
 void pmtufix_mss_remove_all(struct pmtufix_mss_table *t);
 /* The first rule whose key sorts after @after (NULL: the first rule). */
 struct pmtufix_mss_rule *pmtufix_mss_next(struct pmtufix_mss_table *t,

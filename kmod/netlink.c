@@ -31,7 +31,7 @@ static u32 pmtufix_version_code __ro_after_init;
 
 #define PMTUFIX_READ_ONLY(msg) { .type = NLA_REJECT, .reject_message = (msg) }
 
-static struct netlink_range_validation pmtufix_mtu_floor_range = {
+static pmtufix_range_const struct netlink_range_validation pmtufix_mtu_floor_range = {
 	.min = 0,
 	.max = PMTUFIX_MTU_FLOOR_MAX,
 };
@@ -265,7 +265,7 @@ nospace:
 }
 
 /* NLA_POLICY_MAX() holds an s16: too small for the top of this range. */
-static struct netlink_range_validation pmtufix_mss_value_range = {
+static pmtufix_range_const struct netlink_range_validation pmtufix_mss_value_range = {
 	.min = 0,
 	.max = PMTUFIX_MSS_MAX,
 };

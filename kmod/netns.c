@@ -3,6 +3,7 @@
  * Per network namespace state: configuration, counters, rate limits, and the
  * netfilter hook, which lives exactly as long as the namespace.
  */
+#include <linux/bottom_half.h>
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
@@ -21,22 +22,34 @@ unsigned int pmtufix_net_id __read_mostly;
 static bool pmtufix_default_rescue __read_mostly;
 static u8 pmtufix_default_log_level __read_mostly;
 
+/*
+ * The hooks run in softirq context, but not only: locally sent segments pass
+ * POST_ROUTING in process context, and so does every hook after an NFQUEUE
+ * verdict (nf_reinject() runs them from the verdict's sendmsg, under RCU
+ * alone, which is preemptible). With bottom halves off, the task stays on
+ * its CPU and no softirq update on that CPU can run inside this one, as
+ * u64_stats_sync requires of its writers.
+ */
+static void pmtufix_stats_add(struct pmtufix_net *pn, bool mss, unsigned int i)
+{
+	struct pmtufix_pcpu_stats *s;
+
+	local_bh_disable();
+	s = this_cpu_ptr(pn->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(mss ? &s->mss[i] : &s->count[i]);
+	u64_stats_update_end(&s->syncp);
+	local_bh_enable();
+}
+
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason)
 {
-	struct pmtufix_pcpu_stats *s = this_cpu_ptr(pn->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->count[reason]);
-	u64_stats_update_end(&s->syncp);
+	pmtufix_stats_add(pn, false, reason);
 }
 
 void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat)
 {
-	struct pmtufix_pcpu_stats *s = this_cpu_ptr(pn->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->mss[stat]);
-	u64_stats_update_end(&s->syncp);
+	pmtufix_stats_add(pn, true, stat);
 }
 
 static void pmtufix_stats_sum(struct pmtufix_net *pn, struct pmtufix_stats *sum)
@@ -91,7 +104,9 @@ static int __net_init pmtufix_net_init(struct net *net)
 	struct pmtufix_net *pn = pmtufix_pernet(net);
 	int cpu, err;
 
-	pn->stats = alloc_percpu(struct pmtufix_pcpu_stats);
+	/* Charged to the memory cgroup of whoever creates the namespace. */
+	pn->stats = alloc_percpu_gfp(struct pmtufix_pcpu_stats,
+				     GFP_KERNEL_ACCOUNT);
 	if (!pn->stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
@@ -104,6 +119,12 @@ static int __net_init pmtufix_net_init(struct net *net)
 	RCU_INIT_POINTER(pn->mss, NULL);
 
 	ratelimit_default_init(&pn->log_rs);
+	/*
+	 * "callbacks suppressed" would be a line per namespace, outside the
+	 * limit all namespaces but the initial one share (see limits.c).
+	 */
+	if (!net_eq(net, &init_net))
+		ratelimit_set_flags(&pn->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&pn->event_rs, PMTUFIX_EVENT_INTERVAL,
 			     PMTUFIX_EVENT_BURST);
 	/* Dropped events must not turn into kernel log lines. */

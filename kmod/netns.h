@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "limits.h"
 #include "pmtufix.h"
 
 struct pmtufix_pcpu_stats {
@@ -60,7 +61,7 @@ static inline u32 pmtufix_floor_effective(const struct net *net, u32 floor)
 	return floor ?: READ_ONCE(net->ipv4.ip_rt_min_pmtu);
 }
 
-/* From softirq context, or with bottom halves disabled. */
+/* From any context but a hard interrupt. */
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason);
 void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat);
 void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out);

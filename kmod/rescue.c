@@ -147,7 +147,7 @@ static void pmtufix_report(struct net *net, struct pmtufix_net *pn,
 							 PMTUFIX_LOG_ALL;
 
 	pmtufix_stats_inc(pn, d->reason);
-	if (READ_ONCE(pn->log_level) >= level && __ratelimit(&pn->log_rs))
+	if (pmtufix_log_allowed(net, pn, level))
 		pmtufix_log(dev, d);
 	pmtufix_genl_event(net, pn, d);
 }

@@ -162,7 +162,8 @@ require_pmtufix
 tls_certs >/dev/null || ksft_skip_all "cannot make TLS certificates"
 log_info "kernel $(uname -r), certificates $(<"$TLS_CERT_DIR/size") bytes"
 
-must_setup "load pmtufix" "insmod $PMTUFIX_KO failed" pmtufix_load
+# The server is a network namespace: only the initial one logs by default.
+must_setup "load pmtufix" "insmod $PMTUFIX_KO failed" pmtufix_load log_all_netns=1
 must_setup "topology" "cannot build the seed topology" topo_seed rpf=1 mgmt_src=1
 
 tests_run

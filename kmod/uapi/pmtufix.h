@@ -21,6 +21,9 @@
  *            (u8, enum pmtufix_log_level), PMTUFIX_A_MTU_FLOOR (u32; 0 means
  *            "follow net.ipv4.route.min_pmtu", else
  *            PMTUFIX_MTU_FLOOR_MIN..PMTUFIX_MTU_FLOOR_MAX). At least one.
+ *            Only the initial network namespace writes to the kernel log,
+ *            whatever its log level, unless the module parameter
+ *            log_all_netns is set.
  *   Reply:   none (ACK).
  *
  * PMTUFIX_CMD_GET_STATS (doit)
@@ -85,7 +88,9 @@
  *            are replaced at once (a SYN sees the old rule or the new one).
  *            NLM_F_REPLACE cannot be used: the family accepts no netlink
  *            flags beyond REQUEST, ACK, ECHO and DUMP. ENOSPC beyond
- *            PMTUFIX_MSS_RULES_MAX rules in the namespace.
+ *            PMTUFIX_MSS_RULES_MAX rules in the namespace, or beyond the
+ *            module parameter userns_mss_rules (default 4096) in one owned
+ *            by a user namespace other than the initial one.
  *
  * PMTUFIX_CMD_MSS_DEL (doit, admin)
  *   Request: PMTUFIX_A_MSS_RULE nest with family, prefix and prefix length
