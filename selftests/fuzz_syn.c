@@ -48,6 +48,7 @@
 #define AUTO_MSS	1360	/* route mtu 1400 - 40 */
 #define MSS_DEFAULT	536
 #define BATCH		64
+#define RING		4096	/* segments remembered: late frames still find theirs */
 #define SEG_MAX		1600
 
 /* What R holds; "auto" (0) is AUTO_MSS where the test routes with mtu 1400. */
@@ -75,6 +76,7 @@ struct seg {
 	unsigned int thlen;		/* bytes of header sent (= doff * 4, or 20..60) */
 	uint8_t data[1448];
 	unsigned int dlen;
+	unsigned int gso_size;		/* CS_GSO: bytes of data per segment */
 	unsigned int seen;		/* frames received */
 };
 
@@ -85,9 +87,9 @@ struct fuzz {
 	struct pg_tx tx, txv;		/* plain, and with virtio_net_hdr */
 	int rx;
 	uint8_t dst_mac[6];
-	struct seg segs[BATCH];
+	struct seg segs[RING];
 	unsigned long sent, arrived, frames, clamped, inserted, kept, wrong_csum_seen;
-	unsigned long to_b_bad_csum, modes[4];
+	unsigned long to_b_bad_csum, modes[4], arrived_modes[4];
 };
 
 /* Longest prefix among the rules, or NO_RULE. */
@@ -300,7 +302,13 @@ static unsigned int make_frame(struct fuzz *z, struct seg *s, uint8_t *p)
 		if (s->mode == CS_GSO) {
 			vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
 			vh->hdr_len = (uint16_t)(n - sizeof(*vh) + s->thlen);
+			/* Segments that fit the 1400 route: R must not fragment them. */
+			unsigned int room = 1400 - (n - sizeof(*vh) - 14) - s->thlen;
+
 			vh->gso_size = (uint16_t)(100 + pg_below(r, s->dlen - 100));
+			if (vh->gso_size > room)
+				vh->gso_size = (uint16_t)room;
+			s->gso_size = vh->gso_size;
 		}
 	}
 	memcpy(s->th + 16, th + 16, 2);
@@ -332,6 +340,8 @@ static void hex(const char *what, const uint8_t *p, unsigned int n)
 	printf("\n");
 }
 
+static const uint8_t *fail_ip;	/* the frame being checked, for seg_fail() */
+
 static void __attribute__((noreturn)) seg_fail(const struct seg *s, const uint8_t *tcp,
 					       unsigned int tlen, const uint8_t *want,
 					       unsigned int wlen, const char *why)
@@ -342,8 +352,11 @@ static void __attribute__((noreturn)) seg_fail(const struct seg *s, const uint8_
 
 	inet_ntop(AF_INET, &s->saddr, src, sizeof(src));
 	inet_ntop(AF_INET, &s->daddr, dst, sizeof(dst));
-	printf("# segment %u %s > %s, %s, rule %d, %u data bytes:\n", s->id, src, dst,
-	       modes[s->mode], s->target == NO_RULE ? -1 : (int)s->target, s->dlen);
+	printf("# segment %u %s > %s, %s, rule %d, %u data bytes (GSO: %u per segment):\n",
+	       s->id, src, dst, modes[s->mode], s->target == NO_RULE ? -1 : (int)s->target,
+	       s->dlen, s->gso_size);
+	if (fail_ip)
+		hex("IP hdr  ", fail_ip, (fail_ip[0] & 0xfu) * 4);
 	hex("sent    ", s->th, s->thlen);
 	hex("expected", want, wlen);
 	hex("received", tcp, tlen < 60 ? tlen : 60);
@@ -364,14 +377,16 @@ static void check_frame(struct fuzz *z, const uint8_t *ip, unsigned int len)
 		return;
 	ihl = (ip[0] & 0xfu) * 4;
 	tot = pg_get16(ip + 2);
-	if (ihl < 20 || tot > len || tot < ihl + 20)
+	/* R fragments what exceeds a route's MTU without DF: not checkable. */
+	if (ihl < 20 || tot > len || tot < ihl + 20 || (pg_get16(ip + 6) & 0x3fff))
 		return;
 	tcp = ip + ihl;
 	tlen = tot - ihl;
+	fail_ip = ip;
 	id = pg_get32(tcp + 8);
-	s = &z->segs[id % BATCH];
+	s = &z->segs[id % RING];
 	if (s->id != id)
-		return;		/* a late one of an earlier batch */
+		return;		/* not ours, or very late */
 	s->seen++;
 	z->frames++;
 	if (pg_csum(ip, ihl))
@@ -469,6 +484,13 @@ static void setup(struct fuzz *z)
 	setsockopt(z->rx, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
 }
 
+/* A segment's record is about to be reused, or the run is over. */
+static void account(struct fuzz *z, const struct seg *s)
+{
+	z->arrived += s->seen > 0;
+	z->arrived_modes[s->mode] += s->seen > 0;
+}
+
 static void run(struct fuzz *z)
 {
 	static uint8_t frames[2][BATCH][PG_FRAME_MAX * 2];
@@ -480,8 +502,10 @@ static void run(struct fuzz *z)
 		nb = z->count - i < BATCH ? (unsigned int)(z->count - i) : BATCH;
 		nf[0] = nf[1] = 0;
 		for (k = 0; k < nb; k++) {
-			struct seg *s = &z->segs[(i + k) % BATCH];
+			struct seg *s = &z->segs[(i + k) % RING];
 
+			if (i + k >= RING)
+				account(z, s);
 			make_seg(z, s, (uint32_t)(i + k));
 			v = s->mode == CS_PARTIAL || s->mode == CS_GSO;
 			fp[v][nf[v]] = frames[v][nf[v]];
@@ -493,10 +517,20 @@ static void run(struct fuzz *z)
 		if (nf[1])
 			pg_tx_send(&z->txv, fp[1], len[1], nf[1]);
 		drain(z);
-		for (k = 0; k < nb; k++)
-			z->arrived += z->segs[(i + k) % BATCH].seen > 0;
 		z->sent += nb;
 	}
+}
+
+/* What is still on its way, then the segments not accounted for yet. */
+static void finish(struct fuzz *z)
+{
+	struct pollfd p = { .fd = z->rx, .events = POLLIN };
+	unsigned long i;
+
+	while (poll(&p, 1, 500) > 0)
+		drain(z);
+	for (i = z->sent > RING ? z->sent - RING : 0; i < z->sent; i++)
+		account(z, &z->segs[i % RING]);
 }
 
 int main(int argc, char **argv)
@@ -540,12 +574,15 @@ int main(int argc, char **argv)
 	run(&z);
 	dt = pg_now() - t0;
 	pg_enter(z.recv_ns);
-	drain(&z);
+	finish(&z);
 	err1 = csum_errors();
-	printf("# %lu segments in %.1f s: %.0f/s (right %lu, wrong %lu, partial %lu, GSO %lu);"
-	       " %lu arrived as %lu frames: %lu clamped, %lu with an inserted MSS, %lu kept\n",
-	       z.sent, dt, z.sent / dt, z.modes[CS_RIGHT], z.modes[CS_WRONG], z.modes[CS_PARTIAL],
-	       z.modes[CS_GSO], z.arrived, z.frames, z.clamped, z.inserted, z.kept);
+	printf("# %lu segments in %.1f s: %.0f/s; sent/arrived: checksum right %lu/%lu, wrong"
+	       " %lu/%lu, partial %lu/%lu, GSO %lu/%lu\n", z.sent, dt, z.sent / dt,
+	       z.modes[CS_RIGHT], z.arrived_modes[CS_RIGHT], z.modes[CS_WRONG],
+	       z.arrived_modes[CS_WRONG], z.modes[CS_PARTIAL], z.arrived_modes[CS_PARTIAL],
+	       z.modes[CS_GSO], z.arrived_modes[CS_GSO]);
+	printf("# %lu arrived as %lu frames: %lu clamped, %lu with an inserted MSS, %lu kept\n",
+	       z.arrived, z.frames, z.clamped, z.inserted, z.kept);
 	printf("# wrong checksums received %lu; of them for B's TCP %lu; TcpInCsumErrors +%ld\n",
 	       z.wrong_csum_seen, z.to_b_bad_csum, err1 - err0);
 	if (err1 - err0 != (long)z.to_b_bad_csum)
