@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck disable=SC2317 # cases run through $tests
+# shellcheck disable=SC2317,SC2119 # cases run through $tests; optional args
 #
 # test-fuzz-pkt.sh - seeded packet fuzzing of pmtufix's hooks with AF_PACKET
 # frames injected into veth (fuzz_icmp.c, fuzz_syn.c; packets built by
@@ -45,18 +45,18 @@ tests="
 	fuzz_icmp	mutated ICMP errors at the rescue hook while real flows run
 	fuzz_syn	mutated SYNs and SYN-ACKs through MSS rules"
 
-# run_fuzzer NAME PROGRAM ARGS...: the program's output as diagnostics
+# run_fuzzer PROGRAM ARGS...: the program's output as diagnostics
 run_fuzzer()
 {
-	local name=$1 prog=$2 rc
-	shift 2
+	local prog=$1 rc
+	shift
 
 	lib_tmpdir || return 1
 	"$OUTPUT/$prog" "$@" ${FUZZ_SEED:+-s "$FUZZ_SEED"} >"$LIB_TMPDIR/$prog.out" 2>&1
 	rc=$?
 	log_info "$(<"$LIB_TMPDIR/$prog.out")"
-	check_err $rc "$prog failed (exit $rc): $(grep -m1 -E 'FAIL|error' "$LIB_TMPDIR/$prog.out")"
-	return $rc
+	check_err "$rc" "$prog failed (exit $rc): $(grep -m1 -E 'FAIL|error' "$LIB_TMPDIR/$prog.out")"
+	return "$rc"
 }
 
 fuzz_icmp()
@@ -70,7 +70,7 @@ fuzz_icmp()
 	fi
 	printf -v stats '%q -n %q --backend %q -j stats' "$PMTUFIX_CLI" "$SRV" "$PMTUFIX_BACKEND"
 	drops=$(rpf_drops)
-	run_fuzzer fuzz_icmp fuzz_icmp -i "$RTR" -H "$SRV" -p "$CLI" -S "$stats" \
+	run_fuzzer fuzz_icmp -i "$RTR" -H "$SRV" -p "$CLI" -S "$stats" \
 		-n "$FUZZ_ICMP_COUNT" -c "$FUZZ_CHECK_EVERY"
 	# Strict RPF saw the forged errors pmtufix did not rescue.
 	(($(rpf_drops) > drops))
@@ -135,7 +135,7 @@ fuzz_syn()
 		out=$(pmtufix "$R" apply "$LIB_TMPDIR/rules.conf" 2>&1)
 	check_err $? "cannot load the rules into R: $out"
 	if ((RET == 0)); then
-		run_fuzzer fuzz_syn fuzz_syn -i "$A" -r "$R" -o "$B" -n "$FUZZ_SYN_COUNT"
+		run_fuzzer fuzz_syn -i "$A" -r "$R" -o "$B" -n "$FUZZ_SYN_COUNT"
 		log_info "R: $(pmtufix "$R" mss stats 2>&1 | tr '\n' ' ')"
 	fi
 	log_test "fuzz_syn: $FUZZ_SYN_COUNT mutated SYNs, checksums valid, MSS never raised"
