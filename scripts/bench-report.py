@@ -9,6 +9,9 @@ Input, one sample a line:
   stats COUNTER VALUE                    (pmtufix's, after each of its runs)
   throughput on|off SEQ BITS_PER_SECOND   (phase SEQ of the stream)
   toggle on|off MS                       (the insmod or rmmod before it)
+  flood ROUND strict|off|on SEQ floor|forged|valid frames=N wall=S busy=S rate=R
+                                         (scripts/bench-flood-guest.sh)
+  log LINES SUPPRESSED LIMIT SECONDS LOADS  (pmtufix's log lines in a flood)
 
 Ratios are taken between samples of the same round (the variants of a round
 ran one after the other, so they share the machine's load of the moment),
@@ -85,6 +88,9 @@ def main():
     stats = defaultdict(int)     # pmtufix counter -> sum over its runs
     phases = []                  # (seq, side, bps)
     toggles = defaultdict(list)  # side -> [ms]
+    floods = {}                  # (round, block, kind) -> {frames, wall, busy, floor}
+    seqs = {}                    # (round, block, seq) -> (kind, {frames, ...})
+    log = None
     for line in sys.stdin:
         f = line.split()
         if not f:
@@ -103,6 +109,12 @@ def main():
             phases.append((int(f[2]), f[1], float(f[3])))
         elif f[0] == 'toggle':
             toggles[f[1]].append(float(f[2]))
+        elif f[0] == 'flood':
+            kv = dict(x.split('=', 1) for x in f[5:])
+            seqs[int(f[1]), f[2], int(f[3])] = (
+                f[4], {k: float(v) for k, v in kv.items()})
+        elif f[0] == 'log':
+            log = [int(x) for x in f[1:6]]
 
     print('### Linux %s, %s (qemu TCG, %s vCPUs; %s s in the VM)' % (
         info.get('kernel', '?'), info.get('date', '?'), info.get('cpus', '?'),
@@ -131,6 +143,20 @@ def main():
             print('pmtufix counters over its runs: %s.' % ', '.join(
                 '%s %d' % (k, n) for k, n in sorted(stats.items()) if n))
             print()
+
+    # Each flood's floor: the mean of the floors of its round.
+    floors = defaultdict(list)
+    for (r, m, q), (kind, v) in seqs.items():
+        if kind == 'floor':
+            floors[r].append(v['busy'] / v['frames'])
+    for (r, m, q), (kind, v) in seqs.items():
+        if kind != 'floor' and floors[r]:
+            v['floor'] = sum(floors[r]) / len(floors[r])
+            floods[r, m, kind] = v
+    if floors:
+        floods['floor'] = [x for r in floors for x in floors[r]]
+    if floods:
+        flood_report(floods, info, pmtu, log)
 
     if phases:
         phases.sort()
@@ -167,6 +193,61 @@ def main():
                   'not in it).' % (
                       ms(statistics.median(toggles.get('on', [0]))),
                       ms(statistics.median(toggles.get('off', [0])))))
+        print()
+
+
+def flood_report(floods, info, pmtu, log):
+    """The flood table: cost above the floor; rescue on / off per round."""
+    floor = floods.pop('floor', [])
+    rounds = sorted(set(r for r, _, _ in floods))
+    cost = {}    # (round, mode, kind) -> us per frame above the round's floor
+    for (r, m, k), v in floods.items():
+        cost[r, m, k] = 1e6 * (v['busy'] / v['frames'] - v['floor'])
+    print('Flood of ICMP frag-needed at the server (seed topology, '
+          'rp_filter=1), %s frames/s asked for, about %s s per condition: '
+          'strict = module unloaded (a block before and after the rounds); '
+          'off = loaded, rescue off (strict RPF drops everything, the hook '
+          'idles); on = loaded, rescue on. Off and on alternate within each '
+          'of the %d rounds. Cost: time in sendmmsg() per frame (it includes '
+          'the receive path) minus the floor of the same round (frames to a '
+          'MAC nobody has). Median [min-max].' % (
+              info.get('flood_rate', '?'), info.get('flood_seconds', '?'),
+              len([r for r in rounds if (r, 'on', 'forged') in cost])))
+    print()
+    print('| flood | setting | frames | rate reached, frames/s | cost above '
+          'floor, us/frame | ratio |')
+    print('|---|---|---|---|---|---|')
+    us = lambda v: '%.2f' % v
+    for kind in ('forged', 'valid'):
+        med = {}
+        for m in ('strict', 'off', 'on'):
+            rs = [r for r in rounds if (r, m, kind) in cost]
+            if not rs:
+                continue
+            c = [cost[r, m, kind] for r in rs]
+            med[m] = statistics.median(c)
+            cells = [kind, m, str(int(sum(floods[r, m, kind]['frames'] for r in rs))),
+                     spread([floods[r, m, kind]['rate'] for r in rs], ms),
+                     spread(c, us)]
+            if m == 'on':
+                rat = [cost[r, 'on', kind] / cost[r, 'off', kind] for r in rs
+                       if (r, 'off', kind) in cost and cost[r, 'off', kind] > 0]
+                cells.append('on / off %s' % spread(rat, ratio) if rat else '-')
+            elif m == 'off' and med.get('strict'):
+                cells.append('off / strict %s (medians)' % ratio(med['off'] / med['strict']))
+            else:
+                cells.append('')
+            print('| ' + ' | '.join(cells) + ' |')
+    if floor:
+        print('| floor | | | | %s absolute | |' % spread([1e6 * x for x in floor], us))
+    print()
+    if log:
+        print('After the flood the server showed mtu %s toward the client '
+              '(the valid errors say 1500; "-": none learnt). pmtufix logged '
+              '%d lines (%d "callbacks suppressed") in %d s loaded over %d '
+              'loads; the rate limit allows %d.' % (
+                  pmtu.get('flood', '?'), log[0], log[1], log[3], log[4],
+                  log[2]))
         print()
 
 

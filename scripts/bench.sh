@@ -4,7 +4,9 @@
 # make bench: side-by-side benchmarks, each suite in one VM:
 #   rescue  scripts/bench-guest.sh: recovery across the black hole, throughput
 #   mss     scripts/bench-mss-guest.sh: what MSS rules cost per connection setup
-# BENCH=rescue|mss|all (default all) picks them; KVER picks the kernel
+#   flood   scripts/bench-flood-guest.sh: a flood of frag-needed, forged and
+#           valid, with pmtufix and with strict RPF alone
+# BENCH=rescue|mss|flood|all (default all) picks them; KVER picks the kernel
 # (default: the newest supported).
 # Settings of bench-guest.sh (ROUNDS, TPUT_PAIRS, ...) pass through from the
 # environment. Prints Markdown tables; the whole run is kept in
@@ -15,8 +17,8 @@ cd "$top"
 kver=${KVER:-$(scripts/kernels.sh default)}
 [ -n "$kver" ] || { echo "bench: no supported kernel installed (make deps)" >&2; exit 1; }
 case ${BENCH:-all} in
-rescue|mss|all) ;;
-*) echo "bench: BENCH must be rescue, mss or all" >&2; exit 2 ;;
+rescue|mss|flood|all) ;;
+*) echo "bench: BENCH must be rescue, mss, flood or all" >&2; exit 2 ;;
 esac
 log=build/bench-$kver.log
 mkdir -p build
@@ -49,6 +51,8 @@ case ${BENCH:-all} in
 rescue|all) run_suite rescue scripts/bench-guest.sh "5 to 8" ROUNDS SLOW_EVERY STALL_TIMEOUT \
 	WORK_TIMEOUT SETTLE TPUT_PAIRS TPUT_PHASE TPUT_SETTLE TPUT_BUDGET PARTS BENCH_RAW ;;&
 mss|all) run_suite mss scripts/bench-mss-guest.sh "3 to 4" DURATION SLICE THREADS SYN_THREADS \
-	MSS_RULES BENCH_RAW ;;
+	MSS_RULES BENCH_RAW ;;&
+flood|all) run_suite flood scripts/bench-flood-guest.sh "2 to 4" FLOOD_RATE FLOOD_SECONDS \
+	FLOOD_ROUNDS BENCH_RAW ;;
 esac
 exit "$rc"
