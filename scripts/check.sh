@@ -1,29 +1,41 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [-k RELEASE]... [TEST...]
+# check.sh [-k RELEASE|debug]... [TEST...]
 #
-# Everything `make check` runs: builds the module for every supported kernel
+# Everything `make check` runs: builds (or takes from its cache) the debug
+# kernel, builds the module for every supported kernel and the debug kernel
 # and the CLI, runs the host-side tests (CLI unit tests, the netlink spec
 # check, and the scenarios that need no module on this machine's own kernel),
-# then each selftest in a fresh VM per kernel. Every test program speaks TAP; its `ok`/`not ok` lines are counted.
+# then each selftest in a fresh VM per kernel, the debug kernel last.
+# Every test program speaks TAP; its `ok`/`not ok` lines are counted.
 # A program that exits non-zero without a `not ok` line, or a guest whose
 # kernel logged a splat, counts as one more failure. Ends with the line
 # `N passed, N failed` and exits non-zero if anything failed.
+# Without -k: every supported kernel, then the debug kernel (scripts/
+# debug-kernel.sh; PMTUFIX_DEBUG_LEG=0 leaves it out). -k debug: that one.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-kernels=() tests=()
+kernels=() tests=() debug=0 given=0
 while [ $# -gt 0 ]; do
 	case $1 in
-	-k) kernels+=("$2"); shift 2 ;;
-	-h|--help) sed -n '4,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-k) given=1; if [ "$2" = debug ]; then debug=1; else kernels+=("$2"); fi; shift 2 ;;
+	-h|--help) sed -n '4,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) tests+=("$1"); shift ;;
 	esac
 done
-[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(scripts/kernels.sh list)
+if [ "$given" = 0 ]; then
+	mapfile -t kernels < <(scripts/kernels.sh list)
+	[ "${PMTUFIX_DEBUG_LEG:-1}" = 0 ] || debug=1
+fi
+# Tests run about 4 times slower on the debug kernel (KASAN, lockdep, TCG):
+# their VM time limit is scaled (run.sh tells the guest: PMTUFIX_SLOW).
+declare -A kdir=() slow=()
+all_tests=0
 if [ ${#tests[@]} -eq 0 ]; then
+	all_tests=1
 	# shellcheck disable=SC2016
 	read -ra tests < <(make -s --no-print-directory -C selftests \
 		--eval 'print-tests: ; @echo $(TEST_PROGS) $(TEST_GEN_PROGS)' print-tests)
@@ -57,10 +69,27 @@ tally() {
 	printf '# %s: %d passed, %d failed, %d skipped\n' "$name" "$ok" "$notok" "$skip"
 }
 
+if [ "$debug" = 1 ]; then
+	phase_start "debug kernel"
+	t0=$(now)
+	if dir=$(scripts/debug-kernel.sh build 2>"$logdir/debug-kernel.log"); then
+		rel=$(cat "$dir/.pmtufix-release")
+		kernels+=("$rel") kdir[$rel]=$dir slow[$rel]=4
+		how=built; grep -q 'cache hit' "$logdir/debug-kernel.log" && how="from the cache"
+		printf 'ok - debug kernel %s, %s (%s s)\n' "$rel" "$how" "$(since "$t0")"
+		passed=$((passed + 1))
+	else
+		echo "not ok - debug kernel build (KASAN, lockdep, kmemleak ...)"
+		sed 's/^/#   /' "$logdir/debug-kernel.log"
+		failed=$((failed + 1))
+	fi
+	phase_end
+fi
+
 phase_start "build"
 for k in "${kernels[@]}"; do
 	t0=$(now)
-	if make -s --no-print-directory module KVER="$k" >"$logdir/build-$k.log" 2>&1 &&
+	if make -s --no-print-directory module KVER="$k" ${kdir[$k]:+KDIR="${kdir[$k]}"} >"$logdir/build-$k.log" 2>&1 &&
 	   ! grep -qE 'warning:|error:' "$logdir/build-$k.log"; then
 		printf 'ok - module builds warning-free for %s (%s s)\n' "$k" "$(since "$t0")"
 		passed=$((passed + 1))
@@ -110,7 +139,7 @@ for k in "${kernels[@]}"; do
 		echo "# $t"
 		prog=selftests/$t
 		[ -e "$prog" ] || prog=build/selftests/$t
-		selftests/vm/run.sh -k "$k" -t 900 -- "$prog" 2>&1 | tee "$log"
+		selftests/vm/run.sh -k "$k" -t $((900 * ${slow[$k]:-1})) -- "$prog" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 		if [ "$rc" -eq 125 ]; then
 			echo "not ok - $t: the guest died or its kernel logged a splat"
@@ -119,6 +148,14 @@ for k in "${kernels[@]}"; do
 		fi
 		tally "$log" "$rc" "$t on $k"
 	done
+	# The debug leg proves it would have noticed: each checker's report
+	# fails a run, a clean run passes.
+	if [ -n "${kdir[$k]:-}" ] && [ "$all_tests" = 1 ]; then
+		log=$logdir/$k-checkers.log
+		echo "# selftests/vm/test-checkers.sh"
+		selftests/vm/test-checkers.sh -k "$k" 2>&1 | tee "$log"
+		tally "$log" "${PIPESTATUS[0]}" "the debug kernel's checkers"
+	fi
 	phase_end
 done
 
