@@ -80,7 +80,8 @@ rc_file=$run/rc
 # The first console line carries BIOS escape codes and no newline: markers are
 # matched anywhere in a line.
 set +e
-timeout --kill-after=10 $((timeout + 120)) "$qemu" \
+# Boot, the final kmemleak scans and the log take minutes more on the debug kernel.
+timeout --kill-after=10 $((timeout + (debug ? 360 : 120))) "$qemu" \
 	-accel tcg,thread=multi -cpu max -machine q35 -smp 2 -m "$mem" \
 	-object memory-backend-memfd,id=mem,size="${mem}M",share=on -numa node,memdev=mem \
 	-chardev socket,id=fs0,path="$run/fs.sock" \
