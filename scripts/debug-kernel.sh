@@ -22,7 +22,7 @@
 # A build dir is complete when it holds .pmtufix-done; a fresh clone with the
 # same key takes it as is. A new key (new source package, a changed config
 # fragment or config recipe) rebuilds, fast where ccache hits. JOBS (default
-# the CPU count) sets make -j; the build runs under nice.
+# the CPU count) sets make -j; NICE (default 5) its nice level.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -137,7 +137,7 @@ kmake() {	# make in the build dir, through ccache, reproducibly
 	CCACHE_DIR=$root/ccache CCACHE_BASEDIR=$root CCACHE_MAXSIZE=8G \
 	CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime \
 	KBUILD_BUILD_TIMESTAMP="$(src_version)" KBUILD_BUILD_USER=pmtufix KBUILD_BUILD_HOST=pmtufix \
-		nice -n 5 make -C "$src" O="$b" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+		nice -n "${NICE:-5}" make -C "$src" O="$b" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
 
 # Keeps the newest build dirs only; each is a few GiB.
