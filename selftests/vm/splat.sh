@@ -17,6 +17,7 @@ log=${1:?usage: splat.sh LOG}
 re='(^|[] ])(WARNING|BUG|UBSAN|ODEBUG|Oops|refcount_t):'
 re+='|general protection fault|Kernel panic|Call Trace:'
 re+='|unreferenced object 0x|suspected memory leaks?'	# kmemleak
+re+='|memory leak detector disabled|PMTUFIX-VM-KMEMLEAK-SCAN-FAILED'
 re+='|ref_tracker: '					# netdev/netns trackers: leak, double put
 re+='|waiting for .* to become free'			# a leaked dev/netns reference
 re+='|rcu: INFO:|self-detected stall|blocked for more than [0-9]+ seconds'
