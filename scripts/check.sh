@@ -152,12 +152,14 @@ vm_leg() {	# $1 = release
 		fi
 		tally "$log" "$rc" "$t on $k"
 	done
-	# The debug leg proves it would have noticed: each checker's report
-	# fails a run, a clean run passes.
+	# The debug leg proves it would have noticed: a leak and a KASAN report
+	# each fail a run, a clean run passes (three boots; the other checkers'
+	# report formats are covered by the scanner's log test, and all of them
+	# end to end by running test-checkers.sh by hand).
 	if [ -n "${kdir[$k]:-}" ] && [ "$all_tests" = 1 ]; then
 		log=$logdir/$k-checkers.log
 		echo "# selftests/vm/test-checkers.sh"
-		selftests/vm/test-checkers.sh -k "$k" clean exit kmemleak kasan ubsan refcount 2>&1 | tee "$log"
+		selftests/vm/test-checkers.sh -k "$k" clean kmemleak kasan 2>&1 | tee "$log"
 		tally "$log" "${PIPESTATUS[0]}" "the debug kernel's checkers"
 	fi
 	phase_end
