@@ -74,7 +74,7 @@ tally() {
 # timeouts); its own phase then only waits for what is left.
 if [ "$debug" = 1 ]; then
 	dk_t0=$(now)
-	NICE=19 setsid scripts/debug-kernel.sh build >"$logdir/debug-kernel.dir" 2>"$logdir/debug-kernel.log" &
+	NICE=0 nice -n 19 setsid scripts/debug-kernel.sh build >"$logdir/debug-kernel.dir" 2>"$logdir/debug-kernel.log" &
 	dk_pid=$!
 	# Its own session: an interrupted check stops the whole build with it
 	# (the next run continues where it stopped).

@@ -22,7 +22,7 @@
 # A build dir is complete when it holds .pmtufix-done; a fresh clone with the
 # same key takes it as is. A new key (new source package, a changed config
 # fragment or config recipe) rebuilds, fast where ccache hits. JOBS (default
-# the CPU count) sets make -j; NICE (default 5) its nice level.
+# the CPU count) sets make -j; NICE (default 5) is added to its nice level.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
