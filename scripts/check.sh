@@ -182,7 +182,10 @@ for k in "${kernels[@]}"; do vm_leg "$k"; done
 if [ "$debug" = 1 ]; then
 	phase_start "debug kernel"
 	echo "# built in the background since the start (cold: 15 minutes or more on 2 cores; cached: seconds)"
-	if wait "$dk_pid" && dir=$(cat "$logdir/debug-kernel.dir") && [ -n "$dir" ]; then
+	wait "$dk_pid"
+	dk_rc=$?
+	trap - EXIT	# reaped: its process group id may be reused now
+	if [ "$dk_rc" = 0 ] && dir=$(cat "$logdir/debug-kernel.dir") && [ -n "$dir" ]; then
 		sed 's/^/# /' "$logdir/debug-kernel.log"
 		rel=$(cat "$dir/.pmtufix-release")
 		kdir[$rel]=$dir slow[$rel]=4
