@@ -140,13 +140,20 @@ kmake() {	# make in the build dir, through ccache, reproducibly
 		nice -n "${NICE:-5}" make -C "$src" O="$b" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
 
-# Keeps the newest build dirs only; each is a few GiB.
+# Keeps the two newest build dirs only (each is a few GiB), and the sources
+# they were built from (an O= build dir refers to its source tree).
 prune() {	# $1 = cache root, $2 = the dir in use
-	local d
+	local d v
 	# shellcheck disable=SC2012
 	ls -1dt "$1"/*-pmtufix-done 2>/dev/null | tail -n +3 | while read -r d; do
 		d=${d%-pmtufix-done}
 		[ "$d" = "$2" ] || { say "pruning $d"; rm -rf "$d" "$d-pmtufix-done"; }
+	done
+	for d in "$1"/src-*; do
+		[ -d "$d" ] || continue
+		v=${d##*/src-}
+		v=${v//[^A-Za-z0-9.+_-]/_}
+		compgen -G "$1/$v-*" >/dev/null || { say "pruning $d"; rm -rf "$d"; }
 	done
 }
 
