@@ -2,6 +2,8 @@
 #
 # make                     module for the default kernel + CLI
 # make module KVER=<rel>   module for one kernel, in build/<rel>/pmtufix.ko
+#   KDIR=<dir>             ... against that kernel build dir instead of
+#                          /lib/modules/<rel>/build (the debug kernel's)
 # make modules             module for every supported kernel installed here
 # make cli                 build/bin/pmtufix
 # make deps                install what building and testing need (Debian)
@@ -20,6 +22,9 @@ BUILD := $(TOP)/build
 KERNELS = $(shell $(TOP)/scripts/kernels.sh list)
 KVER ?= $(shell $(TOP)/scripts/kernels.sh default)
 
+# A kernel that is not installed (the debug kernel) names its build dir.
+kdir = $(if $(and $(KDIR),$(filter $(1),$(KVER))),$(KDIR),/lib/modules/$(1)/build)
+
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
 
 .PHONY: all module modules cli deps check check-host check-vm demo bench install clean static fuzz \
@@ -35,12 +40,12 @@ modules:
 # Kbuild writes objects next to the sources it is given: give each kernel its
 # own tree of links so 6.1 and 6.12 objects never meet.
 $(BUILD)/%/pmtufix.ko: $(KMOD_SRCS) $(TOP)/Kbuild FORCE
-	@test -d /lib/modules/$*/build || { echo "no headers for kernel $*: run 'make deps'" >&2; exit 1; }
+	@test -d $(call kdir,$*) || { echo "no headers for kernel $*: run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(BUILD)/$*/kmod/uapi
 	@ln -sf $(TOP)/Kbuild $(BUILD)/$*/Kbuild
 	@for f in $(KMOD_SRCS); do ln -sf $$f $(BUILD)/$*/$${f#$(TOP)/}; done
 	@find $(BUILD)/$* -xtype l -delete
-	$(MAKE) -C /lib/modules/$*/build M=$(BUILD)/$* W=1 PMTUFIX_VERSION=$(PMTUFIX_VERSION) modules
+	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$* W=1 PMTUFIX_VERSION=$(PMTUFIX_VERSION) modules
 
 cli:
 	$(MAKE) -C userspace BUILD=$(BUILD) PMTUFIX_VERSION=$(PMTUFIX_VERSION)

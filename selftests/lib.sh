@@ -47,6 +47,8 @@
 #   busywait TIMEOUT_MS CMD...    rerun CMD every ~20 ms until it succeeds; prints its
 #                                 last output, returns 1 on timeout
 #   slowwait TIMEOUT_S CMD...     same, every 100 ms
+#                                 (both wait PMTUFIX_SLOW times longer: 4 on the
+#                                 debug kernel, where everything runs slower)
 #   lib_sleep SECONDS             sleep without spawning a process
 #
 # Test tables (as the kernel's pmtu.sh): $tests holds "name<TAB>description"
@@ -129,7 +131,7 @@ lib_sleep()
 __loopy_wait()
 {
 	local interval=$1; shift
-	local timeout_ms=$1; shift
+	local timeout_ms=$(($1 * ${PMTUFIX_SLOW:-1})); shift
 	local start out
 
 	now_ms; start=$NOW_MS

@@ -1,12 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# mkinitrd.sh RELEASE OUT: a tiny busybox initramfs that mounts the host's root
-# file system (virtiofs, read-only) under a tmpfs overlay and hands over to
-# the guest init named on the kernel command line.
+# mkinitrd.sh RELEASE OUT [MODDIR]: a tiny busybox initramfs that mounts the
+# host's root file system (virtiofs, read-only) under a tmpfs overlay and hands
+# over to the guest init named on the kernel command line. MODDIR (default
+# /lib/modules/RELEASE) ends in lib/modules/RELEASE: the debug kernel's is in
+# its build dir and lists everything as built in.
 set -euo pipefail
-rel=$1 out=$2
-moddir=/lib/modules/$rel
+rel=$1 out=$2 moddir=${3:-/lib/modules/$1}
 [ -d "$moddir" ] || { echo "mkinitrd: no modules for $rel" >&2; exit 1; }
+case $moddir in
+*/lib/modules/"$rel") modbase=${moddir%/lib/modules/"$rel"} ;;
+*) echo "mkinitrd: $moddir does not end in lib/modules/$rel" >&2; exit 1 ;;
+esac
 bb=$(command -v busybox) || { echo "mkinitrd: busybox-static is not installed" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -18,17 +23,17 @@ for app in sh mount umount mkdir insmod switch_root echo cat sleep poweroff; do
 done
 
 # What the guest needs before it can see the host's root; built in on some
-# kernels (6.12 cloud), modules on others (6.1 cloud).
+# kernels (6.12 cloud, debug), modules on others (6.1 cloud).
 wanted=(virtio_pci virtiofs overlay)
 declare -A seen=()
 order=()
 resolve() {	# depth first, dependencies before the module itself
 	local name=$1 path dep
-	path=$(modinfo -k "$rel" -n "$name" 2>/dev/null) || return 0
+	path=$(modinfo -b "${modbase:-/}" -k "$rel" -n "$name" 2>/dev/null) || return 0
 	case "$path" in (*builtin*|"") return 0 ;; esac
 	[ -n "${seen[$path]:-}" ] && return 0
 	seen[$path]=1
-	for dep in $(modinfo -k "$rel" -F depends "$name" | tr ',' ' '); do
+	for dep in $(modinfo -b "${modbase:-/}" -k "$rel" -F depends "$name" | tr ',' ' '); do
 		resolve "$dep"
 	done
 	order+=("$path")

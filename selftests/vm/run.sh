@@ -3,32 +3,43 @@
 #
 # run.sh [-k RELEASE] [-t SECONDS] [-m MIB] [-v] -- COMMAND [ARG...]
 #
-# Boots an installed Debian kernel under qemu (TCG: the host's KVM is not
-# usable), with the host's root file system visible read-only under a tmpfs
-# overlay, runs COMMAND as root in the current directory and exits with its
-# exit code. Fails (exit 125) when the guest dies, times out, or its kernel
-# log shows a splat: WARNING, BUG, Oops, KASAN, UBSAN, lockdep, RCU stalls,
-# refcount_t, kmemleak. The console tail is shown on failure; -v shows the
-# whole guest kernel log.
+# Boots an installed Debian kernel, or the debug kernel of
+# scripts/debug-kernel.sh when RELEASE is its release, under qemu (TCG: the
+# host's KVM is not usable), with the host's root file system visible
+# read-only under a tmpfs overlay, runs COMMAND as root in the current
+# directory and exits with its exit code. Fails (exit 125) when the guest
+# dies, times out, or its kernel log shows a report (splat.sh): WARNING, BUG
+# (KASAN, KFENCE), Oops, UBSAN, lockdep, RCU stalls, refcount_t, ODEBUG, and
+# the kmemleak scan each guest ends with. The console tail is shown on
+# failure; -v shows the whole guest kernel log. -m defaults to 1024 MiB,
+# 3072 on the debug kernel (KASAN).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-rel="" timeout=600 mem=1024 verbose=0
+rel="" timeout=600 mem="" verbose=0
 while getopts "k:t:m:vh" o; do
 	case $o in
 	k) rel=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	v) verbose=1 ;;
-	*) sed -n '4,13s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,16s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = "--" ] && shift
 [ $# -gt 0 ] || { echo "run.sh: no command given" >&2; exit 2; }
 [ -n "$rel" ] || rel=$("$top/scripts/kernels.sh" default)
-[ -f "/boot/vmlinuz-$rel" ] || { echo "run.sh: kernel $rel is not installed (make deps)" >&2; exit 2; }
+# An installed kernel, or the debug kernel (all built in: its module dir holds
+# only modules.builtin*, which the guest links into /lib/modules for modprobe).
+kernel=/boot/vmlinuz-$rel moddir=/lib/modules/$rel debug=0
+if [ ! -f "$kernel" ] && kdir=$("$top/scripts/debug-kernel.sh" dir 2>/dev/null) &&
+   [ "$(cat "$kdir/.pmtufix-release")" = "$rel" ]; then
+	kernel=$kdir/arch/x86/boot/bzImage moddir=$kdir/modroot/lib/modules/$rel debug=1
+fi
+[ -f "$kernel" ] || { echo "run.sh: kernel $rel is not installed (make deps) nor the debug kernel built (scripts/debug-kernel.sh build)" >&2; exit 2; }
+[ -n "$mem" ] || mem=$((debug ? 3072 : 1024))
 case "$PWD$top" in
 *[[:space:]]*) echo "run.sh: the checkout path must not contain spaces" >&2; exit 2 ;;
 esac
@@ -38,9 +49,9 @@ virtiofsd=/usr/lib/qemu/virtiofsd
 [ -x "$virtiofsd" ] || { echo "run.sh: $virtiofsd is missing (make deps)" >&2; exit 2; }
 
 initrd=$top/build/vm/$rel/initrd.gz
-if [ ! -s "$initrd" ] || [ "$here/mkinitrd.sh" -nt "$initrd" ]; then
+if [ ! -s "$initrd" ] || [ "$here/mkinitrd.sh" -nt "$initrd" ] || [ "$kernel" -nt "$initrd" ]; then
 	mkdir -p "$(dirname "$initrd")"
-	"$here/mkinitrd.sh" "$rel" "$initrd"
+	"$here/mkinitrd.sh" "$rel" "$initrd" "$moddir"
 fi
 
 # The guest reads its orders from here through the shared root.
@@ -69,13 +80,16 @@ rc_file=$run/rc
 # The first console line carries BIOS escape codes and no newline: markers are
 # matched anywhere in a line.
 set +e
-timeout --kill-after=10 $((timeout + 120)) "$qemu" \
+# Boot, the final kmemleak scans and the log take minutes more on the debug kernel.
+# no_timer_check: on a busy host TCG can be too slow for the early IO-APIC
+# timer check, which then panics ("IO-APIC + timer doesn't work!").
+timeout --kill-after=10 $((timeout + (debug ? 360 : 120))) "$qemu" \
 	-accel tcg,thread=multi -cpu max -machine q35 -smp 2 -m "$mem" \
 	-object memory-backend-memfd,id=mem,size="${mem}M",share=on -numa node,memdev=mem \
 	-chardev socket,id=fs0,path="$run/fs.sock" \
 	-device vhost-user-fs-pci,chardev=fs0,tag=hostroot \
-	-kernel "/boot/vmlinuz-$rel" -initrd "$initrd" \
-	-append "console=ttyS0 loglevel=1 panic=-1 oops=panic panic_on_warn=0 pmtufix_init=$here/guest-init.sh pmtufix_run=$run" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 loglevel=1 no_timer_check panic=-1 oops=panic panic_on_warn=0 pmtufix_init=$here/guest-init.sh pmtufix_run=$run pmtufix_moddir=$moddir pmtufix_slow=$((debug ? 4 : 1))" \
 	-display none -vga none -monitor none -no-reboot \
 	-chardev stdio,id=con,signal=off -serial chardev:con \
 	</dev/null 2>&1 | tr -d '\r' | tee "$console" | awk -v rcfile="$rc_file" '
@@ -95,12 +109,9 @@ rc=$(cat "$rc_file")
 
 sed -n '/PMTUFIX-VM-DMESG-BEGIN/,/PMTUFIX-VM-DMESG-END/p' "$console" >"$run/dmesg"
 [ "$verbose" = 1 ] && cat "$run/dmesg" >&2
-# Loading an unsigned out-of-tree module taints the kernel: expected, not a splat.
-splat_re='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|kmemleak|unreferenced object|possible (circular|recursive) locking|lockdep|suspicious RCU|rcu: INFO|self-detected stall|refcount_t:|Call Trace|Kernel panic'
-first=$(grep -nE "$splat_re" "$run/dmesg" | grep -vE 'taints kernel|tainting kernel' | head -n 1 | cut -d: -f1 || true)
-if [ -n "$first" ]; then
+if ! report=$("$here/splat.sh" "$run/dmesg"); then
 	echo "run.sh: kernel $rel logged a splat:" >&2
-	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 30))p" "$run/dmesg" >&2
+	echo "$report" >&2
 	exit 125
 fi
 exit "$rc"
