@@ -118,6 +118,14 @@ make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host
 rc=$?
 cat "$logdir/host-unit.log"
 tally "$logdir/host-unit.log" "$rc" "userspace unit tests"
+scripts/static-check.sh >"$logdir/static.log" 2>&1
+rc=$?
+cat "$logdir/static.log"
+tally "$logdir/static.log" "$rc" "static checks"
+make -s --no-print-directory fuzz-smoke >"$logdir/fuzz-smoke.log" 2>&1
+rc=$?
+cat "$logdir/fuzz-smoke.log"
+tally "$logdir/fuzz-smoke.log" "$rc" "CLI fuzz smoke"
 selftests/vm/test-checkers.sh logs >"$logdir/splat.log" 2>&1
 rc=$?
 cat "$logdir/splat.log"
