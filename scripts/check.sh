@@ -157,10 +157,28 @@ vm_timeout() {	# $1 = release
 	fi
 }
 
+# The debug leg runs the tests whose subject is safety: the fuzzers, the
+# rescue's decision rules, the netlink family, the limits, MSS rewriting. The
+# long scenario and scale tests (TLS transfers, 100k rules) stay on the cloud
+# kernels so that CI keeps to its time; PMTUFIX_DEBUG_TESTS="all" (or a list)
+# changes that. Tests named on the command line run as given.
+debug_tests=(test-module.sh netlink mss_rules nl_fuzz test-fuzz-pkt.sh
+	test-rescue-forged.sh test-rescue-vrf.sh test-rescue-bridge.sh
+	test-rescue-tunnel.sh test-rescue-bogon.sh test-limits.sh test-mss.sh)
+[ -z "${PMTUFIX_DEBUG_TESTS:-}" ] || read -ra debug_tests <<<"$PMTUFIX_DEBUG_TESTS"
+
+leg_tests() {	# $1 = release: the tests its leg runs
+	if [ -n "${kdir[$1]:-}" ] && [ "$all_tests" = 1 ] && [ "${debug_tests[*]}" != all ]; then
+		printf '%s\n' "${debug_tests[@]}"
+	else
+		printf '%s\n' "${tests[@]}"
+	fi
+}
+
 vm_leg() {	# $1 = release
 	local k=$1 t log prog rc
 	phase_start "VM selftests on $k"
-	for t in "${tests[@]}"; do
+	for t in $(leg_tests "$k"); do
 		log=$logdir/$k-${t//\//_}.log
 		echo "# $t"
 		prog=selftests/$t
