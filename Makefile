@@ -8,6 +8,7 @@
 # make cli                 build/bin/pmtufix
 # make deps                install what building and testing need (Debian)
 # make check               host unit tests, then VM selftests on each kernel
+# make check-debug         the safety selftests on a debug kernel (KASAN, lockdep, ...)
 # make demo                the seed's scenario in a VM, narrated
 # make bench               side-by-side benchmarks in a VM
 # make static              sparse, checkpatch, gcc -fanalyzer and scan-build (TAP)
@@ -27,7 +28,7 @@ kdir = $(if $(and $(KDIR),$(filter $(1),$(KVER))),$(KDIR),/lib/modules/$(1)/buil
 
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
 
-.PHONY: all module modules cli deps check check-host check-vm demo bench install clean static fuzz \
+.PHONY: all module modules cli deps check check-debug check-host check-vm demo bench install clean static fuzz \
 	fuzz-smoke FORCE
 
 all: module cli
@@ -55,6 +56,10 @@ deps:
 
 check: deps
 	@$(TOP)/scripts/check.sh
+
+# The safety selftests on a KASAN/lockdep/kmemleak kernel (built once, cached).
+check-debug: deps
+	@$(TOP)/scripts/check.sh -k debug
 
 demo: deps
 	@$(TOP)/scripts/demo.sh

@@ -6,14 +6,16 @@
 # Everything `make check` runs: builds the module for every supported kernel
 # and the CLI, runs the host-side tests (CLI unit tests, the netlink spec
 # check, and the scenarios that need no module on this machine's own kernel),
-# then each selftest in a fresh VM per kernel, and last on the debug kernel
-# (built meanwhile in the background, or taken from its cache).
+# then each selftest in a fresh VM per kernel, and, when asked, last on the
+# debug kernel (built meanwhile in the background, or taken from its cache).
 # Every test program speaks TAP; its `ok`/`not ok` lines are counted.
 # A program that exits non-zero without a `not ok` line, or a guest whose
 # kernel logged a splat, counts as one more failure. Ends with the line
 # `N passed, N failed` and exits non-zero if anything failed.
-# Without -k: every supported kernel, then the debug kernel (scripts/
-# debug-kernel.sh; PMTUFIX_DEBUG_LEG=0 leaves it out). -k debug: that one.
+# Without -k: every supported kernel; with PMTUFIX_DEBUG_LEG=1 the debug
+# kernel too (scripts/debug-kernel.sh). -k debug: that one alone. The debug
+# leg is not on by default yet: a cold build plus its tests do not fit in
+# CI's hour beside the two cloud legs on 2 cores.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$given" = 0 ]; then
 	mapfile -t kernels < <(scripts/kernels.sh list)
-	[ "${PMTUFIX_DEBUG_LEG:-1}" = 0 ] || debug=1
+	[ "${PMTUFIX_DEBUG_LEG:-0}" = 1 ] && debug=1
 fi
 # Tests run about 4 times slower on the debug kernel (KASAN, lockdep, TCG):
 # their VM time limit is scaled (run.sh tells the guest: PMTUFIX_SLOW).
