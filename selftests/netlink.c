@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <net/route.h>
 #include <unistd.h>
 
 #include <linux/if.h>
@@ -50,7 +51,8 @@
 #define TUN_NAME	"pmtufix0"
 #define TUN_LOCAL	"198.51.100.1"
 #define TUN_PEER	"198.51.100.2"
-#define STRANGER	"192.0.2.1"	/* the "switch": routed nowhere */
+#define STRANGER	"192.0.2.1"	/* the "switch": routed out of lo only */
+#define STRANGER_NET	"192.0.2.0"
 #define LOCAL_PORT	40000
 #define PEER_PORT	6443
 #define ADV_MTU		1280
@@ -497,8 +499,37 @@ static int ifreq_addr(int s, unsigned long req, const char *addr)
 }
 
 /*
- * In the current (fresh) netns: TUN_NAME up with TUN_LOCAL/24, strict RPF.
- * Returns the tun fd, or -errno.
+ * The "switch" gets a route, out of lo: strict RPF drops its errors on the
+ * tun, as on a node whose management network routes out another interface,
+ * and loose RPF would pass them, so the rescue may judge them (a source with
+ * no route at all is rejected before that).
+ */
+static int route_stranger(int s)
+{
+	struct ifreq ifr = { 0 };
+	struct rtentry rt = { 0 };
+	struct sockaddr_in *dst = (struct sockaddr_in *)&rt.rt_dst;
+	struct sockaddr_in *mask = (struct sockaddr_in *)&rt.rt_genmask;
+	char lo[] = "lo";
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", lo);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr))
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		return -1;
+	dst->sin_family = AF_INET;
+	inet_pton(AF_INET, STRANGER_NET, &dst->sin_addr);
+	mask->sin_family = AF_INET;
+	inet_pton(AF_INET, "255.255.255.0", &mask->sin_addr);
+	rt.rt_flags = RTF_UP;
+	rt.rt_dev = lo;
+	return ioctl(s, SIOCADDRT, &rt);
+}
+
+/*
+ * In the current (fresh) netns: TUN_NAME up with TUN_LOCAL/24, strict RPF,
+ * STRANGER routed out of lo. Returns the tun fd, or -errno.
  */
 static int tun_setup(uint32_t *ifindex)
 {
@@ -528,6 +559,8 @@ static int tun_setup(uint32_t *ifindex)
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) || ioctl(s, SIOCGIFINDEX, &ifr))
 		goto fail_s;
 	*ifindex = ifr.ifr_ifindex;
+	if (route_stranger(s))
+		goto fail_s;
 	close(s);
 	if (write_file("/proc/sys/net/ipv4/conf/all/rp_filter", "1"))
 		goto fail;
