@@ -100,66 +100,32 @@ bridge_topo()
 
 # Opens T, U and V and keeps them; prints "ready SEQ_T".
 HOLDER_PY='
-import ctypes, os, socket, sys, time
+import sys, time
 
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(ns):
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    os.close(fd)
-
-
-def send_seq(sock):
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
-        sock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
-        seq = sock.getsockopt(socket.IPPROTO_TCP, 21)  # TCP_QUEUE_SEQ
-        sock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
-        return seq & 0xffffffff
-    except OSError:
-        return -1
-
+from flows import setns, tcp_pair, udp_flow, send_seq
 
 srv, rtr, srv_ip, peer_ip, port = sys.argv[1:6]
 port = int(port)
+t = tcp_pair(srv, srv_ip, port, rtr, peer_ip, port + 1, lreuse=False,
+             creuse=False)
 setns(srv)
-lsock = socket.socket()
-lsock.bind((srv_ip, port))
-lsock.listen(1)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind((srv_ip, port + 2))
-u.connect((peer_ip, 7777))
-v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-v.bind((srv_ip, port + 3))
-v.connect(("172.20.20.5", 7777))
-setns(rtr)
-csock = socket.socket()
-csock.bind((peer_ip, port + 1))
-csock.settimeout(5)
-csock.connect((srv_ip, port))
-lsock.settimeout(5)
-t = lsock.accept()[0]
-print("ready %d" % send_seq(t), flush=True)
+u = udp_flow(srv_ip, port + 2, peer_ip, 7777)
+v = udp_flow(srv_ip, port + 3, "172.20.20.5", 7777)
+print("ready %d" % send_seq(t[1]), flush=True)
 time.sleep(3600)
 '
 
 hold_flows()
 {
-	local log i word
+	local log
 
 	lib_tmpdir || return 1
 	log=$LIB_TMPDIR/holder.log
-	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$RTR" \
-		"$SRV_IP" "$PEER_IP" "$PORT"
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $log ]] && read -r word SEQ_T <"$log" && [[ $word == ready ]] &&
-			return 0
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.05
-	done
+	if ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" "$SRV" \
+		"$RTR" "$SRV_IP" "$PEER_IP" "$PORT"; then
+		SEQ_T=${READY_ARGS[0]}
+		return 0
+	fi
 	log_info "flow holder: $(<"$log")"
 	return 1
 }
