@@ -35,6 +35,8 @@ dir=${BASH_SOURCE[0]%/*}
 [[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
 # shellcheck source=lib.sh
 source "$dir/lib.sh" || exit 1
+# shellcheck source=rescue_case.sh
+source "$dir/rescue_case.sh" || exit 1
 
 : "${PYTHON:=python3}"
 
@@ -50,6 +52,7 @@ PEER_IP=10.9.9.9
 MGMT_A=172.20.20.2
 MGMT_B=172.21.21.2
 PORT=5300
+CASE_WHERE=" in the VRF"
 SEQ_T=-1
 
 SRV='' RTR=''
@@ -114,98 +117,14 @@ print("ready %d" % send_seq(t[1]), flush=True)
 time.sleep(3600)
 '
 
-hold_flows()
-{
-	local log
-
-	lib_tmpdir || return 1
-	log=$LIB_TMPDIR/holder.log
-	if ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" "$SRV" \
-		"$RTR" "$SRV_IP" "$PEER_IP" "$PORT"; then
-		SEQ_T=${READY_ARGS[0]}
-		return 0
-	fi
-	log_info "flow holder: $(<"$log")"
-	return 1
-}
-
-declare -A BEFORE=()
-
-snapshot()
-{
-	local r
-
-	pmtufix_stats "$SRV" || return 1
-	for r in $REASONS; do
-		BEFORE[$r]=${PMTUFIX_STATS[$r]:-0}
-	done
-	BEFORE[drops]=$(ns_netstat "$SRV" IPReversePathFilter)
-}
-
+# route_mtu PEER: in the VRF's table
 route_mtu()
 {
 	local out
 
-	out=$(ns_exec "$SRV" ip -o route get "$PEER_IP" vrf blue) || return 1
+	out=$(ns_exec "$SRV" ip -o route get "$1" vrf blue) || return 1
 	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
 	return 0
-}
-
-# vrf_case NAME EXPECT MTU FORGE_ARGS...: one forged error from $RTR to
-# $SRV_IP; EXPECT is the one counter that must rise by one; MTU "" means the
-# error must be dropped by RPF and no mtu cached, else that mtu cached.
-vrf_case()
-{
-	local name=$1 expect=$2 want=$3 r d diff='' drops mtu i
-
-	shift 3
-	mtu=$(route_mtu)
-	[[ -z $mtu ]]
-	check_err $? "mtu $mtu toward $PEER_IP cached before the error"
-	if ! snapshot; then
-		check_err 1 "cannot read the counters"
-		log_test "$name"
-		return
-	fi
-	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$RTR" --dst "$SRV_IP" "$@"
-	check_err $? "forge_icmp.py $* failed"
-	for ((i = 0; i < 20; i++)); do
-		drops=$(ns_netstat "$SRV" IPReversePathFilter)
-		pmtufix_stats "$SRV" || break
-		diff=''
-		for r in $REASONS; do
-			d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
-			((d)) && diff+=" $r+$d"
-		done
-		[[ -n $diff || $drops != "${BEFORE[drops]}" ]] && break
-		lib_sleep 0.1
-	done
-	# Once more: a second pass would have counted by now.
-	lib_sleep 0.2
-	pmtufix_stats "$SRV"
-	diff=''
-	for r in $REASONS; do
-		d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
-		((d)) && diff+=" $r+$d"
-	done
-	[[ $diff == " $expect+1" ]]
-	check_err $? "expected $expect+1, counted:${diff:- nothing}"
-
-	drops=$(ns_netstat "$SRV" IPReversePathFilter)
-	mtu=$(route_mtu)
-	if [[ -n $want ]]; then
-		[[ $mtu == "$want" ]]
-		check_err $? "mtu '${mtu:-none}' toward $PEER_IP in the VRF, not $want"
-		((drops == BEFORE[drops]))
-		check_err $? "IPReversePathFilter rose (${BEFORE[drops]} -> $drops)"
-	else
-		[[ -z $mtu ]]
-		check_err $? "mtu $mtu toward $PEER_IP learnt from a rejected error"
-		((drops == BEFORE[drops] + 1))
-		check_err $? "IPReversePathFilter ${BEFORE[drops]} -> $drops, not +1"
-	fi
-	log_test "$name: ${expect//_/-}${want:+, mtu $want}"
-	ns_exec "$SRV" ip route flush cache
 }
 
 vrf_rescue_tcp()
@@ -214,31 +133,34 @@ vrf_rescue_tcp()
 		log_test_skip "vrf: TCP flow in window" "TCP_REPAIR refused"
 		return
 	fi
-	vrf_case "vrf: TCP flow in window, error on s1 from $MGMT_A" rescued 1400 \
-		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto tcp --sport "$PORT" \
-		--dport $((PORT + 1)) --seq "$SEQ_T"
+	rescue_case "vrf: TCP flow in window, error on s1 from $MGMT_A" rescued \
+		"$PEER_IP" 1400 --dev r1 --src "$MGMT_A" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto tcp \
+		--sport "$PORT" --dport $((PORT + 1)) --seq "$SEQ_T"
 }
 
 vrf_rescue_udp()
 {
-	vrf_case "vrf: connected UDP flow, error on s1 from $MGMT_A" rescued 1400 \
-		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
+	rescue_case "vrf: connected UDP flow, error on s1 from $MGMT_A" rescued \
+		"$PEER_IP" 1400 --dev r1 --src "$MGMT_A" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto udp \
+		--sport $((PORT + 2)) --dport 7777
 }
 
 vrf_wrong_slave()
 {
-	vrf_case "vrf: UDP flow, error on s2 from $MGMT_B" wrong_iface "" \
-		--dev r2 --src "$MGMT_B" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
+	rescue_case "vrf: UDP flow, error on s2 from $MGMT_B" wrong_iface \
+		"$PEER_IP" "" --dev r2 --src "$MGMT_B" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto udp \
+		--sport $((PORT + 2)) --dport 7777
 }
 
 vrf_no_flow()
 {
-	vrf_case "vrf: no such flow, error on s1 from $MGMT_A" no_flow "" \
-		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 9)) --dport 7777
+	rescue_case "vrf: no such flow, error on s1 from $MGMT_A" no_flow \
+		"$PEER_IP" "" --dev r1 --src "$MGMT_A" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto udp \
+		--sport $((PORT + 9)) --dport 7777
 }
 
 tests_parse_args "$@"
