@@ -4,14 +4,38 @@
 # rescue_case.sh - the flow holder and the case of the rescue tests with two
 # namespaces, $RTR forging errors to $SRV (test-rescue-vrf.sh,
 # test-rescue-bridge.sh; source it after lib.sh). The test sets SRV RTR SRV_IP
-# PEER_IP PORT REASONS; HOLDER_PY, a program (importing flows.py) that holds
-# the server's flows and prints "ready SEQ_T"; CASE_FORGE, the forge_icmp.py
-# arguments all its cases share; CASE_WHERE, what follows "toward PEER" in a
-# message (which table); and route_mtu PEER, the mtu the server caches.
+# PEER_IP PORT REASONS; HOLD_DEV, HOLD_OTHER (see HOLDER_PY); CASE_FORGE, the
+# forge_icmp.py arguments all its cases share; CASE_WHERE, what follows
+# "toward PEER" in a message (which table); and route_mtu PEER, the mtu the
+# server caches.
 
 # shellcheck disable=SC2154 # the variables above, set by the test
 
-CASE_FORGE=() CASE_WHERE=''
+HOLD_DEV='' HOLD_OTHER='' CASE_FORGE=() CASE_WHERE=''
+
+# Opens the server's flows and keeps them; prints "ready SEQ_T":
+#   T  TCP SRV_IP:PORT   <- PEER_IP:PORT+1 (idle)
+#   U  UDP SRV_IP:PORT+2 -> PEER_IP:7777   (connected)
+#   V  UDP SRV_IP:PORT+3 -> OTHER:7777     (connected; only given OTHER)
+# the server's sockets bound to DEV (a VRF) unless it is "".
+# Arguments: SRV RTR SRV_IP PEER_IP PORT DEV [OTHER].
+HOLDER_PY='
+import sys, time
+
+from flows import setns, tcp_pair, udp_flow, send_seq
+
+srv, rtr, srv_ip, peer_ip, port, dev = sys.argv[1:7]
+port = int(port)
+dev = dev or None
+t = tcp_pair(srv, srv_ip, port, rtr, peer_ip, port + 1, lreuse=False,
+             creuse=False, dev=dev)
+setns(srv)
+u = udp_flow(srv_ip, port + 2, peer_ip, 7777, dev=dev)
+v = [udp_flow(srv_ip, port + 3, other, 7777, dev=dev)
+     for other in sys.argv[7:]]
+print("ready %d" % send_seq(t[1]), flush=True)
+time.sleep(3600)
+'
 
 # hold_flows: start the holder (killed in the current scope); SEQ_T.
 hold_flows()
@@ -21,7 +45,8 @@ hold_flows()
 	lib_tmpdir || return 1
 	log=$LIB_TMPDIR/holder.log
 	if ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" "$SRV" \
-		"$RTR" "$SRV_IP" "$PEER_IP" "$PORT"; then
+		"$RTR" "$SRV_IP" "$PEER_IP" "$PORT" "$HOLD_DEV" \
+		${HOLD_OTHER:+"$HOLD_OTHER"}; then
 		# shellcheck disable=SC2034 # read by the test's cases
 		SEQ_T=${READY_ARGS[0]}
 		return 0

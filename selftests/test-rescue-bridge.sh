@@ -57,6 +57,7 @@ MGMT=172.20.20.2
 OTHER_PEER=172.20.20.5
 PORT=5500
 CASE_FORGE=(--dev r1 --mtu 1400)
+HOLD_OTHER=$OTHER_PEER
 SEQ_T=-1
 
 SRV='' RTR=''
@@ -100,23 +101,6 @@ bridge_topo()
 		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.r1.rp_filter=0 \
 		net.ipv4.conf.r0.rp_filter=0 net.ipv4.conf.all.arp_announce=2
 }
-
-# Opens T, U and V and keeps them; prints "ready SEQ_T".
-HOLDER_PY='
-import sys, time
-
-from flows import setns, tcp_pair, udp_flow, send_seq
-
-srv, rtr, srv_ip, peer_ip, port = sys.argv[1:6]
-port = int(port)
-t = tcp_pair(srv, srv_ip, port, rtr, peer_ip, port + 1, lreuse=False,
-             creuse=False)
-setns(srv)
-u = udp_flow(srv_ip, port + 2, peer_ip, 7777)
-v = udp_flow(srv_ip, port + 3, "172.20.20.5", 7777)
-print("ready %d" % send_seq(t[1]), flush=True)
-time.sleep(3600)
-'
 
 # route_mtu PEER
 route_mtu()

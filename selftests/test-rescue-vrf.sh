@@ -53,6 +53,7 @@ MGMT_A=172.20.20.2
 MGMT_B=172.21.21.2
 PORT=5300
 CASE_WHERE=" in the VRF"
+HOLD_DEV=blue
 SEQ_T=-1
 
 SRV='' RTR=''
@@ -100,22 +101,6 @@ vrf_topo()
 		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.r1.rp_filter=0 \
 		net.ipv4.conf.r2.rp_filter=0 net.ipv4.conf.all.arp_announce=2
 }
-
-# Opens T and U and keeps them; prints "ready SEQ_T".
-HOLDER_PY='
-import sys, time
-
-from flows import setns, tcp_pair, udp_flow, send_seq
-
-srv, rtr, srv_ip, peer_ip, port = sys.argv[1:6]
-port = int(port)
-t = tcp_pair(srv, srv_ip, port, rtr, peer_ip, port + 1, lreuse=False,
-             creuse=False, dev="blue")
-setns(srv)
-u = udp_flow(srv_ip, port + 2, peer_ip, 7777, dev="blue")
-print("ready %d" % send_seq(t[1]), flush=True)
-time.sleep(3600)
-'
 
 # route_mtu PEER: in the VRF's table
 route_mtu()
