@@ -431,6 +431,35 @@ ns_spawn()
 	defer __kill_wait "$SPAWNED_PID"
 }
 
+# ns_spawn_ready NS LOG WORD CMD...: ns_spawn CMD with this directory on
+# PYTHONPATH (the holders import flows.py) and wait, up to 10 s, for its first
+# line of output to begin with WORD; the words after it in READY_ARGS. False
+# if it exits or the time runs out first (the caller logs LOG).
+ns_spawn_ready()
+{
+	local ns=$1 log=$2 want=$3 i
+
+	shift 3
+	READY_ARGS=()
+	ns_spawn "$ns" "$log" env PYTHONPATH="$SELFTESTS_DIR${PYTHONPATH:+:$PYTHONPATH}" "$@"
+	for ((i = 0; i < 200; i++)); do
+		__spawned_ready "$log" "$want" && return 0
+		kill -0 "$SPAWNED_PID" 2>/dev/null || break
+		lib_sleep 0.05
+	done
+	__spawned_ready "$log" "$want"
+}
+
+__spawned_ready()
+{
+	local -a words
+
+	[[ -s $1 ]] && read -r -a words <"$1" && [[ ${words[0]} == "$2" ]] ||
+		return 1
+	# shellcheck disable=SC2034 # for the caller of ns_spawn_ready
+	READY_ARGS=("${words[@]:1}")
+}
+
 ns_netstat()
 {
 	local ns=$1

@@ -56,39 +56,14 @@ tests="
 # "ready SEQ" (the next sequence number the server sends; -1 if TCP_REPAIR is
 # refused). Arguments: SRV CLI PORT.
 HOLDER_PY='
-import ctypes, os, signal, socket, sys
+import signal, sys
 
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(ns):
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    os.close(fd)
-
+from flows import tcp_pair, send_seq
 
 srv, cli, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-setns(srv)
-lsock = socket.socket()
-lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-lsock.bind(("10.10.10.10", port))
-lsock.listen(1)
-setns(cli)
-csock = socket.socket()
-csock.bind(("10.10.20.20", port + 1))
-csock.settimeout(5)
-csock.connect(("10.10.10.10", port))
-lsock.settimeout(5)
-asock = lsock.accept()[0]
-try:
-    asock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
-    asock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
-    seq = asock.getsockopt(socket.IPPROTO_TCP, 21) & 0xffffffff
-    asock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
-except OSError:
-    seq = -1
-print("ready %d" % seq, flush=True)
+a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1,
+             creuse=False)
+print("ready %d" % send_seq(a[1]), flush=True)
 signal.pause()
 '
 
@@ -135,21 +110,17 @@ seed_works()
 # hold_flow PORT: start the holder (killed in the current scope); SEQ.
 hold_flow()
 {
-	local log word='' i
+	local log
 
 	lib_tmpdir || return 1
 	# Never the file of an earlier holder: its sequence would be stale.
 	log=$(mktemp "$LIB_TMPDIR/holder.$1.XXXXXX") || return 1
-	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$CLI" "$1"
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $log ]] && read -r word SEQ <"$log" && [[ $word == ready ]] && break
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.05
-	done
-	if [[ $word != ready ]]; then
+	if ! ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" \
+		"$SRV" "$CLI" "$1"; then
 		log_info "flow holder: $(<"$log")"
 		return 1
 	fi
+	SEQ=${READY_ARGS[0]}
 	if ((SEQ < 0)); then
 		log_info "TCP_REPAIR refused: no sequence number to quote"
 		return 1

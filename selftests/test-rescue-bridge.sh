@@ -37,6 +37,8 @@ dir=${BASH_SOURCE[0]%/*}
 [[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
 # shellcheck source=lib.sh
 source "$dir/lib.sh" || exit 1
+# shellcheck source=rescue_case.sh
+source "$dir/rescue_case.sh" || exit 1
 
 : "${PYTHON:=python3}"
 
@@ -54,6 +56,8 @@ PEER_IP=10.9.9.9
 MGMT=172.20.20.2
 OTHER_PEER=172.20.20.5
 PORT=5500
+CASE_FORGE=(--dev r1 --mtu 1400)
+HOLD_OTHER=$OTHER_PEER
 SEQ_T=-1
 
 SRV='' RTR=''
@@ -98,85 +102,6 @@ bridge_topo()
 		net.ipv4.conf.r0.rp_filter=0 net.ipv4.conf.all.arp_announce=2
 }
 
-# Opens T, U and V and keeps them; prints "ready SEQ_T".
-HOLDER_PY='
-import ctypes, os, socket, sys, time
-
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(ns):
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    os.close(fd)
-
-
-def send_seq(sock):
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
-        sock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
-        seq = sock.getsockopt(socket.IPPROTO_TCP, 21)  # TCP_QUEUE_SEQ
-        sock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
-        return seq & 0xffffffff
-    except OSError:
-        return -1
-
-
-srv, rtr, srv_ip, peer_ip, port = sys.argv[1:6]
-port = int(port)
-setns(srv)
-lsock = socket.socket()
-lsock.bind((srv_ip, port))
-lsock.listen(1)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind((srv_ip, port + 2))
-u.connect((peer_ip, 7777))
-v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-v.bind((srv_ip, port + 3))
-v.connect(("172.20.20.5", 7777))
-setns(rtr)
-csock = socket.socket()
-csock.bind((peer_ip, port + 1))
-csock.settimeout(5)
-csock.connect((srv_ip, port))
-lsock.settimeout(5)
-t = lsock.accept()[0]
-print("ready %d" % send_seq(t), flush=True)
-time.sleep(3600)
-'
-
-hold_flows()
-{
-	local log i word
-
-	lib_tmpdir || return 1
-	log=$LIB_TMPDIR/holder.log
-	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$RTR" \
-		"$SRV_IP" "$PEER_IP" "$PORT"
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $log ]] && read -r word SEQ_T <"$log" && [[ $word == ready ]] &&
-			return 0
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.05
-	done
-	log_info "flow holder: $(<"$log")"
-	return 1
-}
-
-declare -A BEFORE=()
-
-snapshot()
-{
-	local r
-
-	pmtufix_stats "$SRV" || return 1
-	for r in $REASONS; do
-		BEFORE[$r]=${PMTUFIX_STATS[$r]:-0}
-	done
-	BEFORE[drops]=$(ns_netstat "$SRV" IPReversePathFilter)
-}
-
 # route_mtu PEER
 route_mtu()
 {
@@ -187,79 +112,20 @@ route_mtu()
 	return 0
 }
 
-# bridge_case NAME EXPECT PEER MTU FORGE_ARGS...: one forged error from
-# $RTR to $SRV_IP out r1; EXPECT is the one counter that must rise by one;
-# MTU "" means the error must be dropped by RPF and no mtu cached toward
-# PEER, else that mtu cached.
-bridge_case()
-{
-	local name=$1 expect=$2 peer=$3 want=$4 r d diff='' drops mtu i
-
-	shift 4
-	mtu=$(route_mtu "$peer")
-	[[ -z $mtu ]]
-	check_err $? "mtu $mtu toward $peer cached before the error"
-	if ! snapshot; then
-		check_err 1 "cannot read the counters"
-		log_test "$name"
-		return
-	fi
-	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$RTR" --dev r1 \
-		--dst "$SRV_IP" --mtu 1400 "$@"
-	check_err $? "forge_icmp.py $* failed"
-	for ((i = 0; i < 20; i++)); do
-		drops=$(ns_netstat "$SRV" IPReversePathFilter)
-		pmtufix_stats "$SRV" || break
-		diff=''
-		for r in $REASONS; do
-			d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
-			((d)) && diff+=" $r+$d"
-		done
-		[[ -n $diff || $drops != "${BEFORE[drops]}" ]] && break
-		lib_sleep 0.1
-	done
-	# Once more: a second pass would have counted by now.
-	lib_sleep 0.2
-	pmtufix_stats "$SRV"
-	diff=''
-	for r in $REASONS; do
-		d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
-		((d)) && diff+=" $r+$d"
-	done
-	[[ $diff == " $expect+1" ]]
-	check_err $? "expected $expect+1, counted:${diff:- nothing}"
-
-	drops=$(ns_netstat "$SRV" IPReversePathFilter)
-	mtu=$(route_mtu "$peer")
-	if [[ -n $want ]]; then
-		[[ $mtu == "$want" ]]
-		check_err $? "mtu '${mtu:-none}' toward $peer, not $want"
-		((drops == BEFORE[drops]))
-		check_err $? "IPReversePathFilter rose (${BEFORE[drops]} -> $drops)"
-	else
-		[[ -z $mtu ]]
-		check_err $? "mtu $mtu toward $peer learnt from a rejected error"
-		((drops == BEFORE[drops] + 1))
-		check_err $? "IPReversePathFilter ${BEFORE[drops]} -> $drops, not +1"
-	fi
-	log_test "$name: ${expect//_/-}${want:+, mtu $want}"
-	ns_exec "$SRV" ip route flush cache
-}
-
 bridge_rescue_tcp()
 {
 	if ((SEQ_T < 0)); then
 		log_test_skip "bridge: TCP flow in window" "TCP_REPAIR refused"
 		return
 	fi
-	bridge_case "bridge: TCP flow in window, from $MGMT" rescued "$PEER_IP" 1400 \
+	rescue_case "bridge: TCP flow in window, from $MGMT" rescued "$PEER_IP" 1400 \
 		--src "$MGMT" --inner-src "$SRV_IP" --inner-dst "$PEER_IP" \
 		--proto tcp --sport "$PORT" --dport $((PORT + 1)) --seq "$SEQ_T"
 }
 
 bridge_rescue_udp()
 {
-	bridge_case "bridge: connected UDP flow, from $MGMT" rescued "$PEER_IP" 1400 \
+	rescue_case "bridge: connected UDP flow, from $MGMT" rescued "$PEER_IP" 1400 \
 		--src "$MGMT" --inner-src "$SRV_IP" --inner-dst "$PEER_IP" \
 		--proto udp --sport $((PORT + 2)) --dport 7777
 }
@@ -268,7 +134,7 @@ bridge_seq_window()
 {
 	local seq=$(((SEQ_T + 0x40000000) & 0xffffffff))
 
-	bridge_case "bridge: TCP flow, sequence 2^30 away, from $MGMT" seq_window \
+	rescue_case "bridge: TCP flow, sequence 2^30 away, from $MGMT" seq_window \
 		"$PEER_IP" "" --src "$MGMT" --inner-src "$SRV_IP" \
 		--inner-dst "$PEER_IP" --proto tcp --sport "$PORT" \
 		--dport $((PORT + 1)) --seq "$seq"
@@ -276,21 +142,21 @@ bridge_seq_window()
 
 bridge_no_flow()
 {
-	bridge_case "bridge: no such flow, from $MGMT" no_flow "$PEER_IP" "" \
+	rescue_case "bridge: no such flow, from $MGMT" no_flow "$PEER_IP" "" \
 		--src "$MGMT" --inner-src "$SRV_IP" --inner-dst "$PEER_IP" \
 		--proto udp --sport $((PORT + 9)) --dport 7777
 }
 
 bridge_wrong_iface()
 {
-	bridge_case "bridge: UDP flow to $OTHER_PEER (routed out s0), from $MGMT" \
+	rescue_case "bridge: UDP flow to $OTHER_PEER (routed out s0), from $MGMT" \
 		wrong_iface "$OTHER_PEER" "" --src "$MGMT" --inner-src "$SRV_IP" \
 		--inner-dst "$OTHER_PEER" --proto udp --sport $((PORT + 3)) --dport 7777
 }
 
 bridge_not_needed()
 {
-	bridge_case "bridge: connected UDP flow, from $PEER_IP" not_needed \
+	rescue_case "bridge: connected UDP flow, from $PEER_IP" not_needed \
 		"$PEER_IP" 1400 --src "$PEER_IP" --inner-src "$SRV_IP" \
 		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
 }

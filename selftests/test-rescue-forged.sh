@@ -78,58 +78,17 @@ REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface b
 # the counters are final.
 # Arguments: SRV CLI RTR BASE_PORT SELFTESTS_DIR CMD_FIFO ANS_FIFO.
 HOLDER_PY='
-import ctypes, os, shlex, socket, sys
+import os, shlex, socket, sys
 
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(ns):
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    os.close(fd)
-
-
-def tcp_pair(lns, laddr, lport, cns, caddr, cport):
-    setns(lns)
-    lsock = socket.socket()
-    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind((laddr, lport))
-    lsock.listen(1)
-    setns(cns)
-    csock = socket.socket()
-    csock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    csock.bind((caddr, cport))
-    csock.settimeout(5)
-    csock.connect((laddr, lport))
-    lsock.settimeout(5)
-    asock = lsock.accept()[0]
-    return lsock, asock, csock
-
-
-def send_seq(sock):
-    """snd_nxt of an idle socket: its write_seq, read in repair mode."""
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
-        sock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
-        seq = sock.getsockopt(socket.IPPROTO_TCP, 21)  # TCP_QUEUE_SEQ
-        sock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
-        return seq & 0xffffffff
-    except OSError:
-        return -1
-
+from flows import setns, tcp_pair, udp_flow, send_seq
 
 srv, cli, rtr, port, selftests, cmd_fifo, ans_fifo = sys.argv[1:8]
 port = int(port)
 a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1)
 m = tcp_pair(rtr, "172.20.20.2", port + 2, srv, "172.20.20.10", port + 3)
 setns(srv)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind(("10.10.10.10", port + 4))
-u.connect(("10.10.20.20", 7777))
-v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-v.bind(("10.10.10.10", port + 5))
-v.connect(("172.20.20.5", 7777))
+u = udp_flow("10.10.10.10", port + 4, "10.10.20.20", 7777)
+v = udp_flow("10.10.10.10", port + 5, "172.20.20.5", 7777)
 w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 w.bind(("0.0.0.0", port + 6))
 print("ready %d %d" % (send_seq(a[1]), send_seq(m[2])), flush=True)
@@ -152,22 +111,11 @@ for line in cmd:
 
 HOLD_PORT=0 SEQ_A=-1 SEQ_M=-1 HOLDER_PID='' CMD_FD='' ANS_FD=''
 
-# holder_ready LOG: the holder said "ready"; its seqs in SEQ_A, SEQ_M.
-holder_ready()
-{
-	local word seq_a seq_m
-
-	[[ -s $1 ]] || return 1
-	read -r word seq_a seq_m <"$1" || return 1
-	[[ $word == ready ]] || return 1
-	SEQ_A=$seq_a SEQ_M=$seq_m
-}
-
 # hold_flows BASE_PORT: start the holder (killed in the current scope).
 # Call it from the test's own shell (it opens file descriptors).
 hold_flows()
 {
-	local log i fifo
+	local log fifo
 
 	lib_tmpdir || return 1
 	HOLD_PORT=$1
@@ -176,19 +124,16 @@ hold_flows()
 	mkfifo "$fifo.cmd" "$fifo.ans" || return 1
 	exec {CMD_FD}<>"$fifo.cmd" {ANS_FD}<>"$fifo.ans"
 	defer eval "exec $CMD_FD>&- $ANS_FD<&-"
-	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$CLI" "$RTR" \
-		"$HOLD_PORT" "$SELFTESTS_DIR" "$fifo.cmd" "$fifo.ans"
-	HOLDER_PID=$SPAWNED_PID
 	SNAP_OK=0
-	for ((i = 0; i < 200; i++)); do
-		holder_ready "$log" && break
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.05
-	done
-	if ! holder_ready "$log"; then
+	if ! ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" \
+		"$SRV" "$CLI" "$RTR" "$HOLD_PORT" "$SELFTESTS_DIR" "$fifo.cmd" \
+		"$fifo.ans"; then
+		HOLDER_PID=$SPAWNED_PID
 		log_info "flow holder: $(<"$log")"
 		return 1
 	fi
+	HOLDER_PID=$SPAWNED_PID
+	SEQ_A=${READY_ARGS[0]} SEQ_M=${READY_ARGS[1]}
 	log_info "flows held from port $HOLD_PORT: A next seq $SEQ_A, M next seq $SEQ_M"
 }
 
@@ -495,17 +440,9 @@ forged_conntrack()
 # drops the SYN-ACKs (nft) after reading their sequence number from a packet
 # socket. Prints "synack ISN". Arguments: SRV CLI SRV_IP CLI_IP LPORT CPORT.
 REQ_PY='
-import ctypes, os, socket, struct, sys, time
+import socket, struct, sys, time
 
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(ns):
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    os.close(fd)
-
+from flows import setns
 
 srv, cli, srv_ip, cli_ip, lport, cport = sys.argv[1:7]
 lport, cport = int(lport), int(cport)
@@ -536,7 +473,7 @@ time.sleep(3600)
 strict_syn_recv()
 {
 	local lport=$((HOLD_PORT + 20)) cport=$((HOLD_PORT + 21))
-	local log word isn='' i
+	local log isn=''
 
 	if ! cli nft -f - <<-EOF; then
 		table ip pmtufix_test_req {
@@ -552,14 +489,8 @@ strict_syn_recv()
 	fi
 	defer cli nft delete table ip pmtufix_test_req
 	log=$LIB_TMPDIR/req.log
-	ns_spawn "$SRV" "$log" "$PYTHON" -c "$REQ_PY" "$SRV" "$CLI" "$SRV_IP" \
-		"$CLI_IP" "$lport" "$cport"
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $log ]] && read -r word isn <"$log" && [[ $word == synack ]] && break
-		isn=''
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.05
-	done
+	ns_spawn_ready "$SRV" "$log" synack "$PYTHON" -c "$REQ_PY" "$SRV" "$CLI" \
+		"$SRV_IP" "$CLI_IP" "$lport" "$cport" && isn=${READY_ARGS[0]}
 	if [[ -z $isn ]]; then
 		check_err 1 "no SYN-ACK seen: $(<"$log")"
 		log_test "$PASS: connection in SYN-RECV: setup"

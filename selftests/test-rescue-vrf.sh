@@ -35,6 +35,8 @@ dir=${BASH_SOURCE[0]%/*}
 [[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
 # shellcheck source=lib.sh
 source "$dir/lib.sh" || exit 1
+# shellcheck source=rescue_case.sh
+source "$dir/rescue_case.sh" || exit 1
 
 : "${PYTHON:=python3}"
 
@@ -50,6 +52,8 @@ PEER_IP=10.9.9.9
 MGMT_A=172.20.20.2
 MGMT_B=172.21.21.2
 PORT=5300
+CASE_WHERE=" in the VRF"
+HOLD_DEV=blue
 SEQ_T=-1
 
 SRV='' RTR=''
@@ -98,148 +102,14 @@ vrf_topo()
 		net.ipv4.conf.r2.rp_filter=0 net.ipv4.conf.all.arp_announce=2
 }
 
-# Opens T and U and keeps them; prints "ready SEQ_T".
-HOLDER_PY='
-import ctypes, os, socket, sys, time
-
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(ns):
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    os.close(fd)
-
-
-def send_seq(sock):
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, 19, 1)     # TCP_REPAIR on
-        sock.setsockopt(socket.IPPROTO_TCP, 20, 2)     # TCP_REPAIR_QUEUE: send
-        seq = sock.getsockopt(socket.IPPROTO_TCP, 21)  # TCP_QUEUE_SEQ
-        sock.setsockopt(socket.IPPROTO_TCP, 19, -1)    # off, no window probe
-        return seq & 0xffffffff
-    except OSError:
-        return -1
-
-
-srv, rtr, srv_ip, peer_ip, port = sys.argv[1:6]
-port = int(port)
-setns(srv)
-lsock = socket.socket()
-lsock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"blue")
-lsock.bind((srv_ip, port))
-lsock.listen(1)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"blue")
-u.bind((srv_ip, port + 2))
-u.connect((peer_ip, 7777))
-setns(rtr)
-csock = socket.socket()
-csock.bind((peer_ip, port + 1))
-csock.settimeout(5)
-csock.connect((srv_ip, port))
-lsock.settimeout(5)
-t = lsock.accept()[0]
-print("ready %d" % send_seq(t), flush=True)
-time.sleep(3600)
-'
-
-hold_flows()
-{
-	local log i word
-
-	lib_tmpdir || return 1
-	log=$LIB_TMPDIR/holder.log
-	ns_spawn "$SRV" "$log" "$PYTHON" -c "$HOLDER_PY" "$SRV" "$RTR" \
-		"$SRV_IP" "$PEER_IP" "$PORT"
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $log ]] && read -r word SEQ_T <"$log" && [[ $word == ready ]] &&
-			return 0
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.05
-	done
-	log_info "flow holder: $(<"$log")"
-	return 1
-}
-
-declare -A BEFORE=()
-
-snapshot()
-{
-	local r
-
-	pmtufix_stats "$SRV" || return 1
-	for r in $REASONS; do
-		BEFORE[$r]=${PMTUFIX_STATS[$r]:-0}
-	done
-	BEFORE[drops]=$(ns_netstat "$SRV" IPReversePathFilter)
-}
-
+# route_mtu PEER: in the VRF's table
 route_mtu()
 {
 	local out
 
-	out=$(ns_exec "$SRV" ip -o route get "$PEER_IP" vrf blue) || return 1
+	out=$(ns_exec "$SRV" ip -o route get "$1" vrf blue) || return 1
 	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
 	return 0
-}
-
-# vrf_case NAME EXPECT MTU FORGE_ARGS...: one forged error from $RTR to
-# $SRV_IP; EXPECT is the one counter that must rise by one; MTU "" means the
-# error must be dropped by RPF and no mtu cached, else that mtu cached.
-vrf_case()
-{
-	local name=$1 expect=$2 want=$3 r d diff='' drops mtu i
-
-	shift 3
-	mtu=$(route_mtu)
-	[[ -z $mtu ]]
-	check_err $? "mtu $mtu toward $PEER_IP cached before the error"
-	if ! snapshot; then
-		check_err 1 "cannot read the counters"
-		log_test "$name"
-		return
-	fi
-	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$RTR" --dst "$SRV_IP" "$@"
-	check_err $? "forge_icmp.py $* failed"
-	for ((i = 0; i < 20; i++)); do
-		drops=$(ns_netstat "$SRV" IPReversePathFilter)
-		pmtufix_stats "$SRV" || break
-		diff=''
-		for r in $REASONS; do
-			d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
-			((d)) && diff+=" $r+$d"
-		done
-		[[ -n $diff || $drops != "${BEFORE[drops]}" ]] && break
-		lib_sleep 0.1
-	done
-	# Once more: a second pass would have counted by now.
-	lib_sleep 0.2
-	pmtufix_stats "$SRV"
-	diff=''
-	for r in $REASONS; do
-		d=$((${PMTUFIX_STATS[$r]:-0} - BEFORE[$r]))
-		((d)) && diff+=" $r+$d"
-	done
-	[[ $diff == " $expect+1" ]]
-	check_err $? "expected $expect+1, counted:${diff:- nothing}"
-
-	drops=$(ns_netstat "$SRV" IPReversePathFilter)
-	mtu=$(route_mtu)
-	if [[ -n $want ]]; then
-		[[ $mtu == "$want" ]]
-		check_err $? "mtu '${mtu:-none}' toward $PEER_IP in the VRF, not $want"
-		((drops == BEFORE[drops]))
-		check_err $? "IPReversePathFilter rose (${BEFORE[drops]} -> $drops)"
-	else
-		[[ -z $mtu ]]
-		check_err $? "mtu $mtu toward $PEER_IP learnt from a rejected error"
-		((drops == BEFORE[drops] + 1))
-		check_err $? "IPReversePathFilter ${BEFORE[drops]} -> $drops, not +1"
-	fi
-	log_test "$name: ${expect//_/-}${want:+, mtu $want}"
-	ns_exec "$SRV" ip route flush cache
 }
 
 vrf_rescue_tcp()
@@ -248,31 +118,34 @@ vrf_rescue_tcp()
 		log_test_skip "vrf: TCP flow in window" "TCP_REPAIR refused"
 		return
 	fi
-	vrf_case "vrf: TCP flow in window, error on s1 from $MGMT_A" rescued 1400 \
-		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto tcp --sport "$PORT" \
-		--dport $((PORT + 1)) --seq "$SEQ_T"
+	rescue_case "vrf: TCP flow in window, error on s1 from $MGMT_A" rescued \
+		"$PEER_IP" 1400 --dev r1 --src "$MGMT_A" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto tcp \
+		--sport "$PORT" --dport $((PORT + 1)) --seq "$SEQ_T"
 }
 
 vrf_rescue_udp()
 {
-	vrf_case "vrf: connected UDP flow, error on s1 from $MGMT_A" rescued 1400 \
-		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
+	rescue_case "vrf: connected UDP flow, error on s1 from $MGMT_A" rescued \
+		"$PEER_IP" 1400 --dev r1 --src "$MGMT_A" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto udp \
+		--sport $((PORT + 2)) --dport 7777
 }
 
 vrf_wrong_slave()
 {
-	vrf_case "vrf: UDP flow, error on s2 from $MGMT_B" wrong_iface "" \
-		--dev r2 --src "$MGMT_B" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 2)) --dport 7777
+	rescue_case "vrf: UDP flow, error on s2 from $MGMT_B" wrong_iface \
+		"$PEER_IP" "" --dev r2 --src "$MGMT_B" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto udp \
+		--sport $((PORT + 2)) --dport 7777
 }
 
 vrf_no_flow()
 {
-	vrf_case "vrf: no such flow, error on s1 from $MGMT_A" no_flow "" \
-		--dev r1 --src "$MGMT_A" --mtu 1400 --inner-src "$SRV_IP" \
-		--inner-dst "$PEER_IP" --proto udp --sport $((PORT + 9)) --dport 7777
+	rescue_case "vrf: no such flow, error on s1 from $MGMT_A" no_flow \
+		"$PEER_IP" "" --dev r1 --src "$MGMT_A" --mtu 1400 \
+		--inner-src "$SRV_IP" --inner-dst "$PEER_IP" --proto udp \
+		--sport $((PORT + 9)) --dport 7777
 }
 
 tests_parse_args "$@"
