@@ -43,6 +43,7 @@
 #include <net/route.h>
 #include <net/tcp.h>
 
+#include "limits.h"
 #include "mss.h"
 #include "netns.h"
 

@@ -10,10 +10,10 @@
 #include <net/ip.h>
 #include <net/netlink.h>
 
+#include "decision.h"
 #include "mss.h"
 #include "netlink.h"
 #include "netns.h"
-#include "rescue.h"
 
 enum pmtufix_genl_mcgrp {
 	PMTUFIX_GENL_MCGRP_EVENTS,

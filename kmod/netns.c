@@ -9,18 +9,13 @@
 #include <linux/lockdep.h>
 #include <linux/string.h>
 
-#include "mss.h"
 #include "netns.h"
-#include "rescue.h"
 
 /* Generous enough for a monitor to see every decision of a real PMTU event. */
 #define PMTUFIX_EVENT_INTERVAL	HZ
 #define PMTUFIX_EVENT_BURST	50
 
 unsigned int pmtufix_net_id __read_mostly;
-
-static bool pmtufix_default_rescue __read_mostly;
-static u8 pmtufix_default_log_level __read_mostly;
 
 /*
  * The hooks run in softirq context, but not only: locally sent segments pass
@@ -99,10 +94,10 @@ void pmtufix_stats_reset(struct pmtufix_net *pn)
 	pmtufix_stats_sum(pn, &pn->stats_base);
 }
 
-static int __net_init pmtufix_net_init(struct net *net)
+int pmtufix_net_state_init(struct net *net, bool rescue, u8 log_level)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
-	int cpu, err;
+	int cpu;
 
 	/* Charged to the memory cgroup of whoever creates the namespace. */
 	pn->stats = alloc_percpu_gfp(struct pmtufix_pcpu_stats,
@@ -113,8 +108,8 @@ static int __net_init pmtufix_net_init(struct net *net)
 		u64_stats_init(&per_cpu_ptr(pn->stats, cpu)->syncp);
 
 	mutex_init(&pn->lock);
-	pn->rescue = pmtufix_default_rescue;
-	pn->log_level = pmtufix_default_log_level;
+	pn->rescue = rescue;
+	pn->log_level = log_level;
 	pn->mtu_floor = 0;
 	RCU_INIT_POINTER(pn->mss, NULL);
 
@@ -129,55 +124,13 @@ static int __net_init pmtufix_net_init(struct net *net)
 			     PMTUFIX_EVENT_BURST);
 	/* Dropped events must not turn into kernel log lines. */
 	ratelimit_set_flags(&pn->event_rs, RATELIMIT_MSG_ON_RELEASE);
-
-	/* Last: from here on the hook may run and use all of the above. */
-	err = pmtufix_rescue_register(net);
-	if (err)
-		goto err_hook;
 	return 0;
-
-err_hook:
-	mutex_destroy(&pn->lock);
-	free_percpu(pn->stats);
-	return err;
 }
 
-/*
- * The hooks go in pre_exit: the core waits for an RCU grace period between
- * pre_exit and exit, so no packet is still inside a hook when exit frees
- * what they use.
- */
-static void __net_exit pmtufix_net_pre_exit(struct net *net)
-{
-	pmtufix_mss_net_pre_exit(net);
-	pmtufix_rescue_unregister(net);
-}
-
-static void __net_exit pmtufix_net_exit(struct net *net)
+void pmtufix_net_state_free(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
 
-	pmtufix_mss_net_exit(net);
 	mutex_destroy(&pn->lock);
 	free_percpu(pn->stats);
-}
-
-static struct pernet_operations pmtufix_net_ops = {
-	.init = pmtufix_net_init,
-	.pre_exit = pmtufix_net_pre_exit,
-	.exit = pmtufix_net_exit,
-	.id = &pmtufix_net_id,
-	.size = sizeof(struct pmtufix_net),
-};
-
-int pmtufix_netns_init(bool rescue, u8 log_level)
-{
-	pmtufix_default_rescue = rescue;
-	pmtufix_default_log_level = log_level;
-	return register_pernet_subsys(&pmtufix_net_ops);
-}
-
-void pmtufix_netns_uninit(void)
-{
-	unregister_pernet_subsys(&pmtufix_net_ops);
 }

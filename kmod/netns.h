@@ -10,7 +10,6 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "limits.h"
 #include "pmtufix.h"
 
 struct pmtufix_pcpu_stats {
@@ -67,7 +66,11 @@ void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat);
 void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out);
 void pmtufix_stats_reset(struct pmtufix_net *pn);
 
-int pmtufix_netns_init(bool rescue, u8 log_level);
-void pmtufix_netns_uninit(void);
+/*
+ * The state of a new namespace, before any hook may run; freed after the
+ * hooks are gone (main.c orders the two).
+ */
+int pmtufix_net_state_init(struct net *net, bool rescue, u8 log_level);
+void pmtufix_net_state_free(struct net *net);
 
 #endif /* _PMTUFIX_NETNS_H */

@@ -38,6 +38,8 @@
 #include <net/netfilter/nf_conntrack.h>
 #endif
 
+#include "decision.h"
+#include "limits.h"
 #include "netlink.h"
 #include "netns.h"
 #include "rescue.h"
