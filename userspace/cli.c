@@ -12,7 +12,7 @@
 
 #include "pmtufix.h"
 #include "cli.h"
-#include "nftbe.h"
+#include "connect.h"
 #include "parse.h"
 #include "print.h"
 #include "version.h"
@@ -47,125 +47,6 @@ static const char usage_short[] =
 	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"Run 'pmtufix help' for more.\n";
-
-void pf_error(struct pf_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(pf_print_file());
-	fputs("pmtufix: ", c->err);
-	va_start(ap, fmt);
-	vfprintf(c->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', c->err);
-}
-
-int pf_usage_error(struct pf_ctx *c, const char *usage, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pmtufix: ", c->err);
-	va_start(ap, fmt);
-	vfprintf(c->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', c->err);
-	fputs(usage, c->err);
-	return PF_EXIT_USAGE;
-}
-
-int pf_help(const char *usage)
-{
-	fputs(usage, pf_print_file());
-	return PF_EXIT_OK;
-}
-
-bool pf_is_help(int argc, char **argv)
-{
-	return argc > 0 && pf_matches(argv[0], "help");
-}
-
-/* Like `ip -n`: a name under /run/netns, or a path such as /proc/PID/ns/net. */
-static int enter_netns(struct pf_ctx *c)
-{
-	char path[4096];
-	int fd;
-
-	if (strchr(c->netns, '/'))
-		snprintf(path, sizeof(path), "%s", c->netns);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", c->netns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pf_error(c, "cannot open network namespace '%s': %s", c->netns, strerror(errno));
-		return PF_EXIT_FAIL;
-	}
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		pf_error(c, "cannot enter network namespace '%s': %s%s", c->netns,
-			 strerror(errno), errno == EPERM ? " (CAP_SYS_ADMIN is needed)" : "");
-		close(fd);
-		return PF_EXIT_FAIL;
-	}
-	close(fd);
-	return PF_EXIT_OK;
-}
-
-int pf_connect(struct pf_ctx *c)
-{
-	int err;
-
-	if (c->connected)
-		return PF_EXIT_OK;
-	if (c->netns && enter_netns(c))
-		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_open(c);
-	err = pf_nl_open(&c->nl);
-	if (err) {
-		pf_error(c, "cannot open a generic netlink socket: %s", strerror(-err));
-		return PF_EXIT_FAIL;
-	}
-	c->connected = true;
-	err = pf_nl_resolve(&c->nl);
-	if (err == -ENOENT && c->backend == PF_BACKEND_AUTO) {
-		pf_nl_close(&c->nl);
-		c->connected = false;
-		c->backend = PF_BACKEND_NFT;
-		return pf_nft_open(c);
-	}
-	if (err == -ENOENT) {
-		pf_error(c, "the pmtufix kernel module is not loaded (try: modprobe pmtufix, "
-			 "or --backend nft)");
-		return PF_EXIT_FAIL;
-	}
-	if (err)
-		return pf_fail(c, "cannot look up the pmtufix netlink family", err);
-	c->backend = PF_BACKEND_MODULE;
-	return PF_EXIT_OK;
-}
-
-int pf_request(struct pf_ctx *c, struct nlmsghdr *nlh, pf_nl_cb cb, void *data)
-{
-	int err = pf_nl_talk(&c->nl, nlh, cb, data);
-
-	if (!err && c->nl.ext_msg[0])
-		pf_error(c, "kernel warning: %s", c->nl.ext_msg);
-	return err;
-}
-
-int pf_fail(struct pf_ctx *c, const char *what, int err)
-{
-	err = err < 0 ? -err : err;
-	if (c->nl.ext_msg[0])
-		pf_error(c, "kernel: %s (%s)", c->nl.ext_msg, strerror(err));
-	else if (err == EPERM)
-		pf_error(c, "%s: %s (CAP_NET_ADMIN is needed)", what, strerror(err));
-	else if (c->nl.ext_miss_type)
-		pf_error(c, "kernel: attribute %u is missing (%s)", c->nl.ext_miss_type,
-			 strerror(err));
-	else
-		pf_error(c, "%s: %s", what, strerror(err));
-	return PF_EXIT_FAIL;
-}
 
 static int cmd_help(struct pf_ctx *c, int argc, char **argv)
 {
@@ -260,10 +141,7 @@ int pf_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	pf_print_init(out, c.json, c.pretty);
 	ret = dispatch(&c, argc - optind, argv + optind);
-	if (c.connected && c.backend == PF_BACKEND_NFT)
-		pf_nft_close(&c);
-	else if (c.connected)
-		pf_nl_close(&c.nl);
+	pf_disconnect(&c);
 	if ((fflush(out) || ferror(out)) && ret == PF_EXIT_OK) {
 		pf_error(&c, "write error: %s", strerror(errno));
 		ret = PF_EXIT_FAIL;

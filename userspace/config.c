@@ -7,6 +7,7 @@
 
 #include "pmtufix.h"
 #include "config.h"
+#include "connect.h"
 #include "mss.h"
 #include "nftbe.h"
 #include "print.h"
@@ -380,4 +381,26 @@ int pf_cmd_apply(struct pf_ctx *c, int argc, char **argv)
 	}
 	pf_desired_free(&d);
 	return ret;
+}
+
+const char pf_usage_down[] =
+	"Usage: pmtufix down\n"
+	"nft backend: removes table inet pmtufix, its ip rules and route, and puts back\n"
+	"the src_valid_mark sysctls it changed. The module backend is removed with\n"
+	"'rmmod pmtufix'.\n";
+
+int pf_cmd_down(struct pf_ctx *c, int argc, char **argv)
+{
+	if (pf_is_help(argc, argv))
+		return pf_help(pf_usage_down);
+	if (argc > 0)
+		return pf_usage_error(c, pf_usage_down, "unexpected '%s'", argv[0]);
+	if (pf_connect(c))
+		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_down(c);
+	pf_error(c, "down: the pmtufix module is loaded and has nothing to take down per "
+		 "namespace: 'pmtufix set rescue off' switches rescue off here, 'rmmod pmtufix' "
+		 "removes it everywhere ('pmtufix --backend nft down' removes an nft table)");
+	return PF_EXIT_FAIL;
 }

@@ -12,6 +12,7 @@
 
 #include "pmtufix.h"
 #include "cli.h"
+#include "connect.h"
 #include "monitor.h"
 #include "parse.h"
 #include "print.h"

@@ -8,9 +8,11 @@
 
 #include "pmtufix.h"
 #include "conffile.h"
+#include "connect.h"
 #include "mss.h"
 #include "nftbe.h"
 #include "print.h"
+#include "view.h"
 
 const char pf_usage_mss[] =
 	"Usage: pmtufix mss add PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
@@ -178,32 +180,6 @@ int pf_mss_flush(struct pf_ctx *c)
 	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_FLUSH))
 		return -EOPNOTSUPP;
 	return pf_request(c, pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_FLUSH, 0), NULL, NULL);
-}
-
-void pf_mss_print(const struct pf_mss_rule *rules, size_t n)
-{
-	char pfx[PF_PREFIX_STRLEN];
-
-	pf_open_array(NULL);
-	for (size_t i = 0; i < n; i++) {
-		const struct pf_mss_rule *r = &rules[i];
-
-		pf_format_prefix(&r->prefix, pfx, sizeof(pfx));
-		pf_open_object(NULL);
-		pf_print_string(PF_ANY, "prefix", "%s", pfx);
-		pf_print_string(PF_JSON, "family", NULL,
-				r->prefix.family == AF_INET ? "inet" : "inet6");
-		pf_print_uint(PF_JSON, "mss", NULL, r->mss);
-		if (r->mss)
-			pf_print_uint(PF_TEXT, NULL, " mss %s", r->mss);
-		else
-			pf_print_string(PF_TEXT, NULL, " mss %s", "auto");
-		pf_print_string(PF_ANY, "dir", " dir %s\n",
-				r->dir <= PMTUFIX_MSS_DIR_MAX ? pf_dir_names[r->dir] : "unknown");
-		pf_close_object();
-	}
-	pf_close_array();
-	pf_print_end();
 }
 
 static const char *const mss_stat_names[] = {

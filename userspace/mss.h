@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "cli.h"
+#include "ctx.h"
 #include "parse.h"
 
 int pf_mss_rule_decode(const struct nlattr *nest, struct pf_mss_rule *r);
@@ -21,6 +21,5 @@ int pf_mss_list(struct pf_ctx *c, struct pf_mss_rule **rules, size_t *n);
 int pf_mss_add(struct pf_ctx *c, const struct pf_mss_rule *r);
 int pf_mss_flush(struct pf_ctx *c);
 
-void pf_mss_print(const struct pf_mss_rule *rules, size_t n);
 
 #endif /* PMTUFIX_MSS_H */

@@ -7,10 +7,9 @@
 #include <sys/socket.h>
 
 #include "pmtufix.h"
-#include "mss.h"
 #include "nftbe.h"
 #include "print.h"
-#include "stats.h"
+#include "view.h"
 
 static const struct pf_nft_ops real = {
 	.open		= pfnft_open,
@@ -27,12 +26,6 @@ static const struct pf_nft_ops real = {
 };
 
 const struct pf_nft_ops *pf_nft = &real;
-
-const char pf_usage_down[] =
-	"Usage: pmtufix down\n"
-	"nft backend: removes table inet pmtufix, its ip rules and route, and puts back\n"
-	"the src_valid_mark sysctls it changed. The module backend is removed with\n"
-	"'rmmod pmtufix'.\n";
 
 int pf_nft_open(struct pf_ctx *c)
 {
@@ -391,20 +384,4 @@ int pf_nft_down(struct pf_ctx *c)
 		pf_error(c, "down: nothing to remove (no table inet " PFNFT_TABLE
 			 ", no ip rule or route of pmtufix)");
 	return PF_EXIT_OK;
-}
-
-int pf_cmd_down(struct pf_ctx *c, int argc, char **argv)
-{
-	if (pf_is_help(argc, argv))
-		return pf_help(pf_usage_down);
-	if (argc > 0)
-		return pf_usage_error(c, pf_usage_down, "unexpected '%s'", argv[0]);
-	if (pf_connect(c))
-		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_down(c);
-	pf_error(c, "down: the pmtufix module is loaded and has nothing to take down per "
-		 "namespace: 'pmtufix set rescue off' switches rescue off here, 'rmmod pmtufix' "
-		 "removes it everywhere ('pmtufix --backend nft down' removes an nft table)");
-	return PF_EXIT_FAIL;
 }

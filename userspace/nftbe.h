@@ -7,7 +7,7 @@
 #ifndef PMTUFIX_NFTBE_H
 #define PMTUFIX_NFTBE_H
 
-#include "cli.h"
+#include "ctx.h"
 #include "conffile.h"
 #include "pfnft.h"
 

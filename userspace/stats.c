@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "pmtufix.h"
+#include "connect.h"
 #include "nftbe.h"
 #include "parse.h"
 #include "print.h"
 #include "stats.h"
+#include "view.h"
 
 const char pf_usage_stats[] =
 	"Usage: pmtufix stats [ show | reset ]\n";
@@ -80,21 +82,6 @@ void pf_stats_free(struct pf_stats *st)
 	free(st->v);
 	st->v = NULL;
 	st->n = 0;
-}
-
-void pf_stats_print(const struct pf_stats *st, const char *key, const char *indent)
-{
-	char name[32], jkey[32], fmt[64];
-
-	pf_open_object(key);
-	for (size_t i = 0; i < st->n; i++) {
-		const char *n = pf_reason_name(st->v[i].reason, name, sizeof(name));
-
-		snprintf(fmt, sizeof(fmt), "%s%s: %%s\n", indent, n);
-		pf_print_uint(PF_ANY, pf_reason_key(st->v[i].reason, jkey, sizeof(jkey)),
-			      fmt, st->v[i].value);
-	}
-	pf_close_object();
 }
 
 struct stats_reply {

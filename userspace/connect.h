@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The kernel connection of a run: the namespace, then the backend. */
+#ifndef PMTUFIX_CONNECT_H
+#define PMTUFIX_CONNECT_H
+
+#include "ctx.h"
+
+/*
+ * Enter the namespace, pick the backend: open the socket and find the family,
+ * or open the nft backend. 0 or PF_EXIT_FAIL.
+ */
+int pf_connect(struct pf_ctx *c);
+
+/* Close whichever backend pf_connect() opened. */
+void pf_disconnect(struct pf_ctx *c);
+
+#endif /* PMTUFIX_CONNECT_H */
