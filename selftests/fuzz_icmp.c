@@ -113,21 +113,6 @@ struct fuzz {
 	unsigned long index;
 };
 
-/* The sequence number the server sends next: its write_seq, read in repair mode. */
-static uint32_t repair_seq(int fd)
-{
-	int on = TCP_REPAIR_ON, off = TCP_REPAIR_OFF_NO_WP, q = TCP_SEND_QUEUE;
-	uint32_t seq = 0;
-	socklen_t len = sizeof(seq);
-
-	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)) ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
-	    getsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &len) ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
-		pg_die("TCP_REPAIR");
-	return seq;
-}
-
 static void flows_open(struct fuzz *z)
 {
 	struct flows *f = &z->f;
@@ -148,7 +133,7 @@ static void flows_open(struct fuzz *z)
 	if (f->tcp_tx < 0)
 		pg_die("accept");
 	close(lfd);
-	f->isn = repair_seq(f->tcp_tx);
+	f->isn = pg_tcp_write_seq(f->tcp_tx);
 
 	f->udp_tx = pg_socket_in(z->host_ns, SOCK_DGRAM);
 	pg_bind(f->udp_tx, SRV_IP, f->uport_s);

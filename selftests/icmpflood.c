@@ -55,20 +55,6 @@ struct flood {
 	unsigned int len[NKINDS][POOL];
 };
 
-static uint32_t write_seq(int fd)
-{
-	int on = TCP_REPAIR_ON, off = TCP_REPAIR_OFF_NO_WP, q = TCP_SEND_QUEUE;
-	uint32_t seq = 0;
-	socklen_t len = sizeof(seq);
-
-	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)) ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
-	    getsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &len) ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
-		pg_die("TCP_REPAIR");
-	return seq;
-}
-
 static void connection(struct flood *f)
 {
 	int lfd;
@@ -86,7 +72,7 @@ static void connection(struct flood *f)
 	if (f->tcp_tx < 0)
 		pg_die("accept");
 	close(lfd);
-	f->seq = write_seq(f->tcp_tx);
+	f->seq = pg_tcp_write_seq(f->tcp_tx);
 }
 
 /* One frag-needed from the switch, quoting TCP 10.10.10.10:sport > 10.10.20.20:dport. */

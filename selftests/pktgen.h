@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/tcp.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -510,6 +511,21 @@ static inline int pg_socket_in(const char *ns, int type)
 		pg_die("socket in %s", ns);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	return fd;
+}
+
+/* The sequence number @fd sends next (its write_seq), read in repair mode. */
+static inline uint32_t pg_tcp_write_seq(int fd)
+{
+	int on = TCP_REPAIR_ON, off = TCP_REPAIR_OFF_NO_WP, q = TCP_SEND_QUEUE;
+	uint32_t seq = 0;
+	socklen_t len = sizeof(seq);
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &len) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
+		pg_die("TCP_REPAIR");
+	return seq;
 }
 
 static inline struct sockaddr_in pg_sin(uint32_t addr, uint16_t port)
