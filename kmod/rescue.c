@@ -460,11 +460,15 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	if (err != -EXDEV)
 		return NF_ACCEPT;
 
-	/* Only which interface the source routes out of may be overlooked. */
-	if (!pmtufix_loose_rpf(skb, state->in, d.icmp_saddr, daddr, tos))
+	d.reason = pmtufix_judge(skb, state, pn, &d);
+	/*
+	 * Only which interface the source routes out of may be overlooked.
+	 * Asked after the flow checks: a forged error, the common case of a
+	 * flood, is refused by them without another FIB lookup.
+	 */
+	if (d.reason == PMTUFIX_REASON_RESCUED &&
+	    !pmtufix_loose_rpf(skb, state->in, d.icmp_saddr, daddr, tos))
 		d.reason = PMTUFIX_REASON_NO_SOURCE_ROUTE;
-	else
-		d.reason = pmtufix_judge(skb, state, pn, &d);
 	if (d.reason == PMTUFIX_REASON_RESCUED) {
 		/*
 		 * Route as if our peer had sent it: strict RPF then checks our
