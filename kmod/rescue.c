@@ -272,10 +272,12 @@ static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 	return PMTUFIX_REASON_RESCUED;
 }
 
+/* @refused: a socket was found, and the kernel will ignore the error for it. */
 static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 					    const struct pmtufix_ifindexes *ifx,
 					    const struct pmtufix_quote *q,
-					    struct pmtufix_decision *d)
+					    struct pmtufix_decision *d,
+					    bool *refused)
 {
 	u32 seq = ntohl(q->l4.seq);
 	enum pmtufix_reason r;
@@ -295,6 +297,7 @@ static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 		 * learnt for a connection still in its handshake.
 		 */
 		d->why = "connection not established: the kernel ignores the error";
+		*refused = true;
 		r = PMTUFIX_REASON_NO_FLOW;
 	} else {
 		r = pmtufix_tcp_window(sk, seq);
@@ -355,6 +358,7 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 	struct pmtufix_ifindexes ifx = pmtufix_l3_ifindexes(state->in);
 	struct net *net = state->net;
 	struct pmtufix_quote q;
+	bool refused = false;
 	enum pmtufix_reason r;
 
 	/*
@@ -382,7 +386,7 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 
 	switch (q.protocol) {
 	case IPPROTO_TCP:
-		r = pmtufix_tcp_flow(net, &ifx, &q, d);
+		r = pmtufix_tcp_flow(net, &ifx, &q, d, &refused);
 		break;
 	case IPPROTO_UDP:
 		r = pmtufix_udp_flow(net, &ifx, &q);
@@ -397,10 +401,9 @@ static enum pmtufix_reason pmtufix_judge(struct sk_buff *skb,
 	 * service address, the quoted destination is turned back into the
 	 * service address only in LOCAL_IN, after this hook. conntrack then
 	 * vouches for the flow; tcp_v4_err() still checks the sequence. Not
-	 * when a socket was found and refused (d->why says why): that socket
-	 * is what the kernel will hand the error to.
+	 * when the socket found is one the kernel will ignore the error for.
 	 */
-	if (r == PMTUFIX_REASON_NO_FLOW && !d->why &&
+	if (r == PMTUFIX_REASON_NO_FLOW && !refused &&
 	    pmtufix_ct_related(skb, q.protocol))
 		r = PMTUFIX_REASON_RESCUED;
 	return r;
