@@ -93,11 +93,6 @@ int pf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-size_t pf_prefix_addrlen(const struct pf_prefix *p)
-{
-	return p->family == AF_INET ? 4 : 16;
-}
-
 void pf_format_prefix(const struct pf_prefix *p, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
@@ -113,8 +108,9 @@ int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	struct pf_prefix net;
+	uint8_t end[16];
 	uint32_t len, max;
-	size_t bytes, i;
+	size_t bytes;
 
 	memset(p, 0, sizeof(*p));
 	if (alen == 0 || alen >= sizeof(addr))
@@ -141,18 +137,7 @@ int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen
 	/* Host bits must be zero: say which network was probably meant. */
 	net = *p;
 	bytes = pf_prefix_addrlen(p);
-	for (i = 0; i < bytes; i++) {
-		unsigned int bit = (unsigned int)i * 8;
-		uint8_t mask;
-
-		if (bit >= len)
-			mask = 0;
-		else if (bit + 8 <= len)
-			mask = 0xff;
-		else
-			mask = (uint8_t)(0xff << (8 - (len - bit)));
-		net.addr[i] &= mask;
-	}
+	pf_prefix_range(p, net.addr, end);
 	if (memcmp(net.addr, p->addr, bytes)) {
 		char want[PF_PREFIX_STRLEN];
 
@@ -165,45 +150,6 @@ int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen
 bad_addr:
 	snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 prefix", s);
 	return -1;
-}
-
-int pf_prefix_cmp(const struct pf_prefix *a, const struct pf_prefix *b)
-{
-	int r;
-
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	r = memcmp(a->addr, b->addr, pf_prefix_addrlen(a));
-	if (r)
-		return r;
-	return (int)a->len - (int)b->len;
-}
-
-int pf_mss_rule_cmp(const struct pf_mss_rule *a, const struct pf_mss_rule *b)
-{
-	int r = pf_prefix_cmp(&a->prefix, &b->prefix);
-
-	if (r)
-		return r;
-	if (a->mss != b->mss)
-		return a->mss < b->mss ? -1 : 1;
-	return (int)a->dir - (int)b->dir;
-}
-
-static int rule_qsort_cmp(const void *a, const void *b)
-{
-	return pf_mss_rule_cmp(a, b);
-}
-
-void pf_mss_sort(struct pf_mss_rule *rules, size_t n)
-{
-	if (n > 1)
-		qsort(rules, n, sizeof(*rules), rule_qsort_cmp);
-}
-
-bool pf_req_has_nft(const struct pf_config_req *req)
-{
-	return req->has_mark || req->has_table || req->has_pref || req->has_uplinks;
 }
 
 static int parse_word32(const char *p, uint32_t *v)
@@ -241,7 +187,7 @@ static int parse_mark(const char *s, uint32_t *mark, uint32_t *mask)
 }
 
 /* auto, or IFACE[,IFACE...] */
-static int parse_uplinks(const char *s, struct pf_config_req *req, char *err, size_t errlen)
+static int parse_uplinks(const char *s, struct pf_config *req, char *err, size_t errlen)
 {
 	const char *p = s;
 
@@ -284,7 +230,7 @@ static int parse_uplinks(const char *s, struct pf_config_req *req, char *err, si
 	return 0;
 }
 
-int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
+int pf_parse_set(int argc, char *const *argv, struct pf_config *req,
 		 char *err, size_t errlen)
 {
 	memset(req, 0, sizeof(*req));
