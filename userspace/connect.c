@@ -56,6 +56,8 @@ static int open_backend(struct pf_ctx *c, const struct pf_backend_ops *ops)
 	return err;
 }
 
+const struct pf_backend_ops *pf_backend_override;
+
 int pf_connect(struct pf_ctx *c)
 {
 	int err;
@@ -64,6 +66,8 @@ int pf_connect(struct pf_ctx *c)
 		return PF_EXIT_OK;
 	if (c->netns && enter_netns(c))
 		return PF_EXIT_FAIL;
+	if (pf_backend_override)
+		return open_backend(c, pf_backend_override) ? PF_EXIT_FAIL : PF_EXIT_OK;
 	if (c->choice == PF_BACKEND_NFT)
 		return open_backend(c, &pf_backend_nft) ? PF_EXIT_FAIL : PF_EXIT_OK;
 	if (c->choice == PF_BACKEND_MODULE)
