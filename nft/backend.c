@@ -13,7 +13,12 @@
 #include <linux/rtnetlink.h>
 
 #include "pmtufix.h"
-#include "internal.h"
+#include "nl.h"
+#include "mssmap.h"
+#include "readback.h"
+#include "rtnl.h"
+#include "sysctl.h"
+#include "table.h"
 
 #define SVM "src_valid_mark"
 
