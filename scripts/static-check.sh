@@ -145,7 +145,7 @@ fi
 
 # --- the CLI and the nft backend --------------------------------------------
 # gcc 12's -fanalyzer loses track of a pointer that realloc() stored through a
-# struct pointer (st->v = v in stats.c's put(), m->v = v in nft/route.c's
+# struct pointer (st->v = v in stats.c's put(), m->v = v in nft/rtnl.c's
 # keep()) and reports it as leaked on return: every -Wanalyzer-malloc-leak
 # report here was of that shape. Leaks are still checked: by scan-build's
 # unix.Malloc below, and by LeakSanitizer in `make fuzz`.
