@@ -15,5 +15,6 @@ int main(void)
 	test_cli();
 	test_nft();
 	test_backend();
+	test_nlack();
 	return tap_done();
 }
