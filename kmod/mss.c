@@ -449,16 +449,34 @@ static const struct nf_hook_ops pmtufix_mss_ops6[] = {
 	},
 };
 
-static int pmtufix_mss_hooks(struct net *net, unsigned int fi, bool on)
+static const struct nf_hook_ops *pmtufix_mss_ops(unsigned int fi,
+						 unsigned int *n)
 {
-	const struct nf_hook_ops *ops = fi ? pmtufix_mss_ops6 : pmtufix_mss_ops4;
-	unsigned int n = fi ? ARRAY_SIZE(pmtufix_mss_ops6) :
-			      ARRAY_SIZE(pmtufix_mss_ops4);
+	if (fi) {
+		*n = ARRAY_SIZE(pmtufix_mss_ops6);
+		return pmtufix_mss_ops6;
+	}
+	*n = ARRAY_SIZE(pmtufix_mss_ops4);
+	return pmtufix_mss_ops4;
+}
 
-	if (on)
-		return nf_register_net_hooks(net, ops, n);
+/* @fi: index of the family in pmtufix_mss_table.fam (0 IPv4, 1 IPv6). */
+static int pmtufix_mss_hook(struct net *net, unsigned int fi)
+{
+	const struct nf_hook_ops *ops;
+	unsigned int n;
+
+	ops = pmtufix_mss_ops(fi, &n);
+	return nf_register_net_hooks(net, ops, n);
+}
+
+static void pmtufix_mss_unhook(struct net *net, unsigned int fi)
+{
+	const struct nf_hook_ops *ops;
+	unsigned int n;
+
+	ops = pmtufix_mss_ops(fi, &n);
 	nf_unregister_net_hooks(net, ops, n);
-	return 0;
 }
 
 static struct pmtufix_mss_table *pmtufix_mss_table(struct pmtufix_net *pn)
@@ -473,7 +491,7 @@ static void pmtufix_mss_unhook_idle(struct net *net, struct pmtufix_mss_table *t
 
 	for (fi = 0; fi < ARRAY_SIZE(t->fam); fi++) {
 		if (t->fam[fi].hooked && !t->fam[fi].count) {
-			pmtufix_mss_hooks(net, fi, false);
+			pmtufix_mss_unhook(net, fi);
 			t->fam[fi].hooked = false;
 		}
 	}
@@ -532,7 +550,7 @@ int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 	}
 	f = &t->fam[pmtufix_mss_fam_index(key->family)];
 	if (!f->hooked) {
-		err = pmtufix_mss_hooks(net, pmtufix_mss_fam_index(key->family), true);
+		err = pmtufix_mss_hook(net, pmtufix_mss_fam_index(key->family));
 		if (err) {
 			NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
 			pmtufix_mss_rule_destroy(r);
@@ -599,7 +617,7 @@ void pmtufix_mss_net_pre_exit(struct net *net)
 	t = pmtufix_mss_table(pn);
 	for (fi = 0; t && fi < ARRAY_SIZE(t->fam); fi++) {
 		if (t->fam[fi].hooked) {
-			pmtufix_mss_hooks(net, fi, false);
+			pmtufix_mss_unhook(net, fi);
 			t->fam[fi].hooked = false;
 		}
 	}
