@@ -497,6 +497,26 @@ static void pmtufix_mss_unhook_idle(struct net *net, struct pmtufix_mss_table *t
 	}
 }
 
+/**
+ * pmtufix_mss_add() - Add an MSS rule to a namespace, or replace one.
+ * @net: the namespace
+ * @key: the rule's prefix
+ * @action: its value and direction (pmtufix_mss_action())
+ * @replace: change the action of an existing rule for @key instead of
+ *	failing with -EEXIST
+ * @extack: for the reason of a failure
+ *
+ * The first rule of a family registers that family's hooks. A replaced rule
+ * is changed in place, so a SYN sees the old action or the new one, never
+ * no rule at all.
+ *
+ * Context: Process context. Takes and releases the namespace's lock; may
+ * sleep.
+ * Return: 0; -EEXIST if a rule for @key exists and @replace is false;
+ * -ENOSPC at the namespace's limit (pmtufix_mss_rules_max()); -ENOMEM; or
+ * the error of registering the hooks or of the hash table insert. On error
+ * nothing a SYN or a dump could see has changed.
+ */
 int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 		    u32 action, bool replace, struct netlink_ext_ack *extack)
 {
@@ -569,6 +589,19 @@ out:
 	return err;
 }
 
+/**
+ * pmtufix_mss_del() - Delete the MSS rule of one prefix.
+ * @net: the namespace
+ * @key: the rule's prefix
+ * @extack: for the reason of a failure
+ *
+ * The last rule of a family takes that family's hooks with it. The rule is
+ * freed after an RCU grace period: a hook may still be reading it.
+ *
+ * Context: Process context. Takes and releases the namespace's lock; may
+ * sleep.
+ * Return: 0, or -ENOENT if there is no rule for @key.
+ */
 int pmtufix_mss_del(struct net *net, const struct pmtufix_mss_key *key,
 		    struct netlink_ext_ack *extack)
 {
@@ -593,6 +626,15 @@ int pmtufix_mss_del(struct net *net, const struct pmtufix_mss_key *key,
 	return 0;
 }
 
+/**
+ * pmtufix_mss_flush() - Delete every MSS rule of a namespace.
+ * @net: the namespace
+ *
+ * The hooks go too; the table stays, empty, until the namespace goes.
+ *
+ * Context: Process context. Takes and releases the namespace's lock; may
+ * sleep for long (a million rules).
+ */
 void pmtufix_mss_flush(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
@@ -607,6 +649,16 @@ void pmtufix_mss_flush(struct net *net)
 	mutex_unlock(&pn->lock);
 }
 
+/**
+ * pmtufix_mss_net_pre_exit() - Unregister a dying namespace's MSS hooks.
+ * @net: the namespace
+ *
+ * The rules stay for pmtufix_mss_net_exit(): the pernet core waits for an
+ * RCU grace period between the two, after which no hook still reads them.
+ *
+ * Context: Process context, from the pernet pre_exit. Takes and releases
+ * the namespace's lock.
+ */
 void pmtufix_mss_net_pre_exit(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
@@ -624,6 +676,16 @@ void pmtufix_mss_net_pre_exit(struct net *net)
 	mutex_unlock(&pn->lock);
 }
 
+/**
+ * pmtufix_mss_net_exit() - Free a dying namespace's MSS rules.
+ * @net: the namespace
+ *
+ * No lock: the hooks are gone (pmtufix_mss_net_pre_exit()), and no request
+ * can reach the namespace any more, since every netlink socket in it holds
+ * a reference to it.
+ *
+ * Context: Process context, from the pernet exit. May sleep.
+ */
 void pmtufix_mss_net_exit(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
