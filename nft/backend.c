@@ -298,6 +298,46 @@ int pfnft_mss_del(struct pfnft *h, const struct pfnft_prefix *p)
 	return err;
 }
 
+/*
+ * The old rule's elements go and the new one's come in one transaction:
+ * a SYN sees the old rule or the new one.
+ */
+int pfnft_mss_replace_one(struct pfnft *h, const struct pfnft_mss *r)
+{
+	struct pfnft_mss *v, *nv, old = { 0 };
+	bool found;
+	size_t n, i;
+	int err;
+
+	err = ensure_table(h);
+	if (!err)
+		err = pfnft_table_mss_list(h, &v, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n && memcmp(&v[i].prefix, &r->prefix, sizeof(r->prefix)); i++)
+		;
+	found = i < n;
+	if (!found) {
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		n++;
+	}
+	if (found)
+		old = v[i];
+	v[i] = *r;
+	pfnft_mss_sort(v, n);
+	err = check_disjoint(h, v, n);
+	free(v);
+	if (err)
+		return err;
+	err = pfnft_table_mss_change(h, &old, found, r, 1);
+	return err ? pfnft_fail(h, err, "cannot replace the MSS rule") : 0;
+}
+
 int pfnft_mss_replace(struct pfnft *h, const struct pfnft_mss *want, size_t nw)
 {
 	struct pfnft_mss *v = NULL, *cur;

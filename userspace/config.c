@@ -39,7 +39,9 @@ const char pf_usage_apply[] =
 	"        [ mark MARK[/MASK] ] [ table TABLE ] [ pref PREF ] [ uplinks LIST ]\n"
 	"    mss add PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
 	"The whole file is checked before anything changes. Its MSS rules replace\n"
-	"all current ones; settings it does not name stay as they are.\n";
+	"all current ones; settings it does not name stay as they are. The module\n"
+	"changes rules in place and deletes the old ones last, the nft backend swaps\n"
+	"them in one transaction: no SYN passes between two sets unclamped.\n";
 
 int pf_config_decode(const struct nlmsghdr *nlh, struct pf_config *cfg)
 {
@@ -211,6 +213,11 @@ int pf_cmd_save(struct pf_ctx *c, int argc, char **argv)
 	return PF_EXIT_OK;
 }
 
+static int rule_bsearch_cmp(const void *key, const void *elem)
+{
+	return pf_mss_rule_cmp(key, elem);
+}
+
 static bool same_rules(const struct pf_mss_rule *a, size_t na,
 		       const struct pf_mss_rule *b, size_t nb)
 {
@@ -258,6 +265,74 @@ static void restore(struct pf_ctx *c, const struct pf_config *old_cfg,
 	}
 }
 
+static int prefix_bsearch_cmp(const void *key, const void *elem)
+{
+	const struct pf_mss_rule *r = elem;
+
+	return pf_prefix_cmp(key, &r->prefix);
+}
+
+/* Delete the rules of have (sorted) whose prefix want (sorted) does not name. */
+static int prune(struct pf_ctx *c, const char *name, const struct pf_mss_rule *want, size_t nw,
+		 const struct pf_mss_rule *have, size_t nh)
+{
+	char pfx[PF_PREFIX_STRLEN], what[PF_PREFIX_STRLEN + 64];
+	int err;
+
+	for (size_t i = 0; i < nh; i++) {
+		if (bsearch(&have[i].prefix, want, nw, sizeof(*want), prefix_bsearch_cmp))
+			continue;
+		err = pf_mss_del(c, &have[i].prefix);
+		if (err == -ENOENT)	/* someone else was quicker: gone is gone */
+			continue;
+		if (err) {
+			pf_format_prefix(&have[i].prefix, pfx, sizeof(pfx));
+			snprintf(what, sizeof(what), "%s: mss del %s", name, pfx);
+			pf_mss_fail(c, what, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Make the module's rules those of d without a moment in which a SYN finds
+ * no rule: every rule is added or changed in place (the replace flag) before
+ * the old rules that are not wanted are deleted. A rule already there as
+ * wanted costs no request. Only when the namespace cannot hold both sets at
+ * once (ENOSPC) do the unwanted rules go first. want is d's rules, sorted;
+ * have, the current ones, sorted.
+ */
+static int converge(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+		    const struct pf_mss_rule *want, const struct pf_mss_rule *have, size_t nh)
+{
+	char rule[128], what[256];
+	bool pruned = false;
+	int err;
+
+	for (size_t i = 0; i < d->n; i++) {
+		if (bsearch(&d->rules[i], have, nh, sizeof(*have), rule_bsearch_cmp))
+			continue;
+		err = pf_mss_replace(c, &d->rules[i]);
+		if (err == -ENOSPC && !pruned) {
+			pruned = true;
+			err = prune(c, name, want, d->n, have, nh);
+			if (err)
+				return err;
+			err = pf_mss_replace(c, &d->rules[i]);
+		}
+		if (err) {
+			pf_mss_rule_format(&d->rules[i], rule, sizeof(rule));
+			snprintf(what, sizeof(what), "%s:%u: mss add %s", name, d->lines[i], rule);
+			if (c->nl.ext_msg[0])
+				pf_error(c, "%s: rejected", what);
+			pf_mss_fail(c, what, err);
+			return err;
+		}
+	}
+	return pruned ? 0 : prune(c, name, want, d->n, have, nh);
+}
+
 static int apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 {
 	const struct pf_config_req *want = &d->cfg;
@@ -265,7 +340,6 @@ static int apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 	struct pf_config old_cfg;
 	size_t n_old = 0;
 	bool mss, set = want->has_rescue || want->has_log || want->has_floor;
-	char rule[128], what[256];
 	int err, ret = PF_EXIT_FAIL;
 
 	if (pf_connect(c))
@@ -318,23 +392,9 @@ static int apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 		goto out;
 	}
 
-	err = pf_mss_flush(c);
-	if (err) {
-		pf_mss_fail(c, "mss flush", err);
+	if (converge(c, d, name, rules, old, n_old)) {
 		restore(c, &old_cfg, want, old, n_old);
 		goto out;
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		err = pf_mss_add(c, &d->rules[i]);
-		if (err) {
-			pf_mss_rule_format(&d->rules[i], rule, sizeof(rule));
-			snprintf(what, sizeof(what), "%s:%u: mss add %s", name, d->lines[i], rule);
-			if (c->nl.ext_msg[0])
-				pf_error(c, "%s: rejected", what);
-			pf_mss_fail(c, what, err);
-			restore(c, &old_cfg, want, old, n_old);
-			goto out;
-		}
 	}
 	ret = PF_EXIT_OK;
 out:

@@ -16,6 +16,7 @@
 
 const char pf_usage_mss[] =
 	"Usage: pmtufix mss add PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
+	"       pmtufix mss replace PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
 	"       pmtufix mss del PREFIX\n"
 	"       pmtufix mss [ show ]\n"
 	"       pmtufix mss flush\n"
@@ -163,7 +164,20 @@ int pf_mss_add(struct pf_ctx *c, const struct pf_mss_rule *r)
 	return pf_request(c, nlh, NULL, NULL);
 }
 
-static int mss_del(struct pf_ctx *c, const struct pf_prefix *p)
+/* A rule for the same prefix changes in place: a SYN sees the old rule or the new one. */
+int pf_mss_replace(struct pf_ctx *c, const struct pf_mss_rule *r)
+{
+	struct nlmsghdr *nlh;
+
+	if (!pf_mss_supported(c, PMTUFIX_CMD_MSS_ADD))
+		return -EOPNOTSUPP;
+	nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_MSS_ADD, 0);
+	pf_mss_rule_put(nlh, r, true);
+	mnl_attr_put(nlh, PMTUFIX_A_MSS_REPLACE, 0, NULL);
+	return pf_request(c, nlh, NULL, NULL);
+}
+
+int pf_mss_del(struct pf_ctx *c, const struct pf_prefix *p)
 {
 	struct pf_mss_rule r = { .prefix = *p };
 	struct nlmsghdr *nlh;
@@ -267,6 +281,25 @@ static int mss_show(struct pf_ctx *c)
 	return PF_EXIT_OK;
 }
 
+/* `mss replace`: argv after the verb. */
+static int mss_replace_cmd(struct pf_ctx *c, int argc, char **argv)
+{
+	char err_msg[PF_ERRLEN], rule[128], what[160];
+	struct pf_mss_rule r;
+	int err;
+
+	if (pf_parse_mss_add(argc, argv, &r, err_msg, sizeof(err_msg)))
+		return pf_usage_error(c, pf_usage_mss, "mss replace: %s", err_msg);
+	if (pf_connect(c))
+		return PF_EXIT_FAIL;
+	if (c->backend == PF_BACKEND_NFT)
+		return pf_nft_mss_replace(c, &r);
+	pf_mss_rule_format(&r, rule, sizeof(rule));
+	snprintf(what, sizeof(what), "mss replace %s", rule);
+	err = pf_mss_replace(c, &r);
+	return err ? pf_mss_fail(c, what, err) : PF_EXIT_OK;
+}
+
 int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 {
 	char err_msg[PF_ERRLEN], rule[128], what[160], pfx[PF_PREFIX_STRLEN];
@@ -302,6 +335,8 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 			return pf_mss_fail(c, what, err);
 		return PF_EXIT_OK;
 	}
+	if (pf_matches(argv[0], "replace"))
+		return mss_replace_cmd(c, argc - 1, argv + 1);
 	if (pf_matches(argv[0], "del")) {
 		struct pf_prefix p;
 
@@ -313,7 +348,7 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv)
 			return pf_nft_mss(c, "del", NULL, &p);
 		pf_format_prefix(&p, pfx, sizeof(pfx));
 		snprintf(what, sizeof(what), "mss del %s", pfx);
-		err = mss_del(c, &p);
+		err = pf_mss_del(c, &p);
 		if (err == -ENOENT && !c->nl.ext_msg[0]) {
 			pf_error(c, "mss del: there is no rule for %s", pfx);
 			return PF_EXIT_FAIL;

@@ -20,6 +20,9 @@ int pf_mss_fail(struct pf_ctx *c, const char *what, int err);
 int pf_mss_list(struct pf_ctx *c, struct pf_mss_rule **rules, size_t *n);
 int pf_mss_add(struct pf_ctx *c, const struct pf_mss_rule *r);
 int pf_mss_flush(struct pf_ctx *c);
+/* Add r, or change the rule of its prefix in place (PMTUFIX_A_MSS_REPLACE). */
+int pf_mss_replace(struct pf_ctx *c, const struct pf_mss_rule *r);
+int pf_mss_del(struct pf_ctx *c, const struct pf_prefix *p);
 
 
 #endif /* PMTUFIX_MSS_H */

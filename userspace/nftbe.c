@@ -23,6 +23,7 @@ static const struct pf_nft_ops real = {
 	.mss_add	= pfnft_mss_add,
 	.mss_del	= pfnft_mss_del,
 	.mss_replace	= pfnft_mss_replace,
+	.mss_replace_one = pfnft_mss_replace_one,
 };
 
 const struct pf_nft_ops *pf_nft = &real;
@@ -300,6 +301,19 @@ int pf_nft_mss(struct pf_ctx *c, const char *verb, const struct pf_mss_rule *r,
 	}
 	err = pf_nft->mss_replace(c->nft, NULL, 0);
 	return err ? nft_fail(c, "mss flush", err) : PF_EXIT_OK;
+}
+
+int pf_nft_mss_replace(struct pf_ctx *c, const struct pf_mss_rule *r)
+{
+	char what[160] = "mss replace ";
+	struct pfnft_mss n;
+	size_t len = strlen(what);
+	int err;
+
+	pf_mss_rule_format(r, what + len, sizeof(what) - len);
+	to_nft_rule(r, &n);
+	err = pf_nft->mss_replace_one(c->nft, &n);
+	return err ? nft_fail(c, what, err) : PF_EXIT_OK;
 }
 
 int pf_nft_save(struct pf_ctx *c)

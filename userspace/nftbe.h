@@ -23,6 +23,7 @@ struct pf_nft_ops {
 	int (*mss_add)(struct pfnft *h, const struct pfnft_mss *r);
 	int (*mss_del)(struct pfnft *h, const struct pfnft_prefix *p);
 	int (*mss_replace)(struct pfnft *h, const struct pfnft_mss *v, size_t n);
+	int (*mss_replace_one)(struct pfnft *h, const struct pfnft_mss *r);
 };
 
 extern const struct pf_nft_ops *pf_nft;
@@ -35,6 +36,7 @@ int pf_nft_set(struct pf_ctx *c, const struct pf_config_req *req);
 int pf_nft_stats(struct pf_ctx *c, bool reset);
 int pf_nft_mss(struct pf_ctx *c, const char *verb, const struct pf_mss_rule *r,
 	       const struct pf_prefix *p);
+int pf_nft_mss_replace(struct pf_ctx *c, const struct pf_mss_rule *r);
 int pf_nft_save(struct pf_ctx *c);
 int pf_nft_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name);
 int pf_nft_down(struct pf_ctx *c);

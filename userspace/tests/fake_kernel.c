@@ -241,6 +241,13 @@ static ssize_t find_rule(struct fake_kernel *k, const struct pf_mss_rule *r)
 	return -1;
 }
 
+static bool replace_flag(const struct nlmsghdr *req)
+{
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
+
+	return !pf_nl_parse(req, tb, PMTUFIX_A_MAX) && tb[PMTUFIX_A_MSS_REPLACE];
+}
+
 static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 {
 	const struct nlattr *mb[PMTUFIX_A_MSS_MAX + 1];
@@ -268,11 +275,20 @@ static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 		return;
 	}
 	if (find_rule(k, &r) >= 0) {
+		if (replace_flag(req)) {
+			k->rules[find_rule(k, &r)] = r;
+			ack(k, req, 0, NULL);
+			return;
+		}
 		ack(k, req, -EEXIST, "a rule for this prefix exists");
 		return;
 	}
 	if (k->nrules == FAKE_MAX_RULES) {
 		ack(k, req, -ENOSPC, NULL);
+		return;
+	}
+	if (k->max_rules && k->nrules == k->max_rules) {
+		ack(k, req, -ENOSPC, "too many MSS rules in this namespace");
 		return;
 	}
 	k->rules[k->nrules++] = r;
@@ -366,7 +382,8 @@ static int fake_send(void *ctx, const void *buf, size_t len)
 		ack(k, req, -EOPNOTSUPP, NULL);
 		return 0;
 	}
-	trace(k, cmd_names[g->cmd]);
+	trace(k, g->cmd == PMTUFIX_CMD_MSS_ADD && replace_flag(req) ? "mss_replace" :
+	      cmd_names[g->cmd]);
 	if (!k->admin && g->cmd != PMTUFIX_CMD_GET_CONFIG && g->cmd != PMTUFIX_CMD_GET_STATS &&
 	    g->cmd != PMTUFIX_CMD_MSS_GET) {
 		ack(k, req, -EPERM, NULL);

@@ -33,6 +33,7 @@ struct fake_kernel {
 	bool admin;		/* false: every change gets EPERM */
 	bool uncapped;		/* error ACKs quote the request (no NETLINK_CAP_ACK) */
 	int fail_add;		/* the Nth MSS add fails (1-based); 0: none */
+	size_t max_rules;	/* ENOSPC beyond this many rules; 0: FAKE_MAX_RULES */
 	const char *set_error;	/* SET_CONFIG fails with EINVAL and this message */
 	const char *set_warning;/* SET_CONFIG succeeds with this message */
 

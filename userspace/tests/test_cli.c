@@ -331,6 +331,17 @@ static void mss(void)
 	run("mss add 10.10.20.0/24 1300");
 	ok(R.rc == 1 && !strcmp(R.err, "pmtufix: kernel: a rule for this prefix exists (File exists)\n"),
 	   "mss add: existing prefix, kernel message");
+	run("mss replace 10.10.20.0/24 1300 dir from");
+	ok(R.rc == 0 && !*R.err && K.nrules == 3, "mss replace: existing prefix");
+	is_str(K.trace, "getfamily mss_replace", "mss replace: one request with the replace flag");
+	run("mss show");
+	ok(strstr(R.out, "10.10.20.0/24 mss 1300 dir from\n") != NULL, "mss replace: value and dir changed");
+	run("mss replace 192.168.0.0/16 auto");
+	ok(R.rc == 0 && K.nrules == 4, "mss replace: new prefix is added");
+	run("mss replace 192.168.0.1/16 auto");
+	ok(R.rc == 2 && strstr(R.err, "pmtufix: mss replace: '192.168.0.1/16' has host bits set"),
+	   "mss replace: bad prefix, usage error");
+	run("mss del 192.168.0.0/16");
 	run("mss del 10.10.20.0/24");
 	ok(R.rc == 0 && K.nrules == 2, "mss del");
 	run("mss del 10.10.20.0/24");
@@ -416,8 +427,8 @@ static void save_apply(void)
 		snprintf(cmd, sizeof(cmd), "apply %s", path);
 		run(cmd);
 		is_int(R.rc, 0, "apply saved file: exit 0");
-		is_str(K.trace, "getfamily get_config mss_get set_config mss_flush mss_add mss_add mss_add",
-		       "apply: read, set, flush, add");
+		is_str(K.trace, "getfamily get_config mss_get set_config mss_replace mss_replace "
+				"mss_replace mss_del", "apply: read, set, replace, then delete the old");
 		run("save");
 		is_str(R.out, saved, "save | apply round-trips");
 
@@ -449,23 +460,37 @@ static void apply_errors(void)
 	run("apply missing.conf");
 	ok(R.rc == 1 && strstr(R.err, "missing.conf: No such file or directory"), "apply: missing file");
 
-	/* The kernel refuses the second rule: everything is put back. */
+	/* The kernel refuses the third rule: everything is put back. */
 	path = write_file("big.conf", "set rescue off floor 1400\n"
 				      "mss add 10.2.0.0/16 1460\n"
 				      "mss add 10.3.0.0/16 1460\n"
 				      "mss add 10.4.0.0/16 1460\n");
-	K.fail_add = 2;
+	K.max_rules = 2;
 	snprintf(cmd, sizeof(cmd), "apply %s", path);
 	run(cmd);
 	is_int(R.rc, 1, "apply refused half way: exit 1");
-	is_str(R.err, "pmtufix: big.conf:3: mss add 10.3.0.0/16 1460 dir both: rejected\n"
+	is_str(R.err, "pmtufix: big.conf:4: mss add 10.4.0.0/16 1460 dir both: rejected\n"
 		      "pmtufix: kernel: too many MSS rules in this namespace (No space left on device)\n"
 		      "pmtufix: the previous configuration (1 MSS rule) was restored\n",
 	       "apply refused half way: says where, why, and that it restored");
-	is_str(K.trace, "getfamily get_config mss_get set_config mss_flush mss_add mss_add "
-			"mss_flush mss_add set_config", "apply refused half way: the requests");
+	/* Full with old and new: the old rule goes, the refused add is tried once more. */
+	is_str(K.trace, "getfamily get_config mss_get set_config mss_replace mss_replace mss_del "
+			"mss_replace mss_replace mss_flush mss_add set_config",
+	       "apply refused half way: the requests");
 	ok(K.nrules == 1 && K.rules[0].mss == 1400 && K.rescue && K.floor == 0,
 	   "apply refused half way: old rules and settings are back");
+
+	/* Room for the new rules only once the old ones are gone. */
+	K.max_rules = 3;
+	run(cmd);
+	is_int(R.rc, 0, "apply into a full table: exit 0");
+	is_str(K.trace, "getfamily get_config mss_get set_config mss_replace mss_replace mss_replace "
+			"mss_del mss_replace", "apply into a full table: old rules deleted first");
+	ok(K.nrules == 3 && K.rules[0].mss == 1460, "apply into a full table: the new rules");
+	K.max_rules = 0;
+	run("mss flush");
+	fake_rule(&K, "10.1.0.0/16", 1400, PMTUFIX_MSS_DIR_BOTH);
+	run("set rescue on floor auto");
 
 	/* MSS lines for a module without MSS: nothing changes. */
 	K.fail_add = 0;
@@ -667,6 +692,14 @@ static void nft_backend(void)
 	run("-b nft mss");
 	is_str(R.out, "10.10.20.0/24 mss 1460 dir both\n2001:db8::/32 mss auto dir to\n",
 	       "nft mss show");
+	run("-b nft mss replace 10.10.20.0/24 1300 dir to");
+	ok(R.rc == 0 && N.nrules == 2 && N.rules[0].mss == 1300 && N.rules[0].dir == PMTUFIX_MSS_DIR_TO,
+	   "nft mss replace: existing prefix");
+	is_str(N.trace, "open mss_replace_one", "nft mss replace: one operation");
+	run("-b nft mss replace 10.10.0.0/16 1400");
+	ok(R.rc == 1 && strstr(R.err, "pmtufix: mss replace 10.10.0.0/16 1400 dir both: the nft backend "
+				      "needs disjoint prefixes") && N.nrules == 2,
+	   "nft mss replace: nested prefixes are refused");
 	run("-b nft mss del 10.10.20.0/24");
 	ok(R.rc == 0 && N.nrules == 1, "nft mss del");
 	run("-b nft mss del 10.10.20.0/24");
