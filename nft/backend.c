@@ -311,6 +311,43 @@ int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p)
 	return err;
 }
 
+int pfnft_mss_replace_one(struct pfnft *h, const struct pf_mss_rule *r)
+{
+	struct pf_mss_rule *v, *nv, old = { 0 };
+	bool found;
+	size_t n, i;
+	int err;
+
+	err = ensure_table(h);
+	if (!err)
+		err = pfnft_table_mss_list(h, &v, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n && pf_prefix_cmp(&v[i].prefix, &r->prefix); i++)
+		;
+	found = i < n;
+	if (!found) {
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		n++;
+	} else {
+		old = v[i];
+	}
+	v[i] = *r;
+	pf_mss_sort(v, n);
+	err = check_disjoint(h, v, n);
+	free(v);
+	if (err)
+		return err;
+	/* The old rule's elements out, the new one's in: one transaction. */
+	err = pfnft_table_mss_change(h, &old, found, r, 1);
+	return err ? pfnft_fail(h, err, "cannot replace the MSS rule") : 0;
+}
+
 int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *want, size_t nw)
 {
 	struct pf_mss_rule *v = NULL, *cur;

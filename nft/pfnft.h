@@ -100,6 +100,8 @@ int pfnft_reset_counters(struct pfnft *h);
 int pfnft_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n);
 int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r);
 int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p);
+/* Add r, or swap the rule of its prefix for r, in one transaction. */
+int pfnft_mss_replace_one(struct pfnft *h, const struct pf_mss_rule *r);
 /* All rules become v, in one transaction (flush = n 0). */
 int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *v, size_t n);
 

@@ -41,6 +41,11 @@
 #                            test's own shell, never inside $(...) or a pipe.
 #   ns_netstat NS FIELD      print a counter of /proc/net/netstat or /proc/net/snmp
 #                            in NS (e.g. IPReversePathFilter, InCsumErrors)
+#   netstat_field FIELD      the same from standard input (a /proc/PID/net/netstat
+#                            of a process in the namespace: no spawn), into
+#                            $NETSTAT_VALUE; false if there is no such field
+#   ns_route_mtu NS PEER [ARGS...]  print the mtu "ip route get PEER ARGS" shows
+#                            in NS ("" = none); false if there is no route
 #   tcp_listening NS PORT    true when a TCP socket listens on PORT in NS
 #
 # Waiting (instead of sleep)
@@ -83,6 +88,8 @@
 #                            ("pmtufix -n NS --backend module ARGS"; PMTUFIX_BACKEND
 #                            in the environment picks another backend): without
 #                            the module the CLI must fail, not fall back to nft
+#   pmtufix_mss_rule NS ARGS...  "pmtufix NS mss add ARGS" (a failure fails the test
+#                            point), "mss flush" deferred in the current scope
 #   pmtufix_stats NS         counters of NS (pmtufix -j stats) into the associative
 #                            array PMTUFIX_STATS, keys as in the JSON (rescued,
 #                            not_needed, ..., disabled, no_source_route)
@@ -460,10 +467,10 @@ __spawned_ready()
 	READY_ARGS=("${words[@]:1}")
 }
 
-ns_netstat()
+NETSTAT_VALUE=
+netstat_field()
 {
-	local ns=$1
-	local field=$2
+	local field=$1
 	local -a names vals
 	local rest i
 
@@ -475,13 +482,29 @@ ns_netstat()
 		read -r -a vals <<<"$rest"
 		for i in "${!names[@]}"; do
 			if [[ ${names[i]} == "$field" ]]; then
-				echo "${vals[i]}"
+				NETSTAT_VALUE=${vals[i]}
 				return 0
 			fi
 		done
 		names=()
-	done < <(ip netns exec "$ns" cat /proc/net/netstat /proc/net/snmp)
+	done
 	return 1
+}
+
+ns_netstat()
+{
+	netstat_field "$2" < <(ip netns exec "$1" cat /proc/net/netstat /proc/net/snmp) &&
+		echo "$NETSTAT_VALUE"
+}
+
+ns_route_mtu()
+{
+	local ns=$1 peer=$2 out
+
+	shift 2
+	out=$(ip -n "$ns" -o route get "$peer" "$@") || return 1
+	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+	return 0
 }
 
 tcp_listening()
@@ -530,6 +553,18 @@ pmtufix()
 
 	((VERBOSE)) && echo "# [${ns%%-*}] pmtufix $*" >&2
 	"$PMTUFIX_CLI" -n "$ns" --backend "$PMTUFIX_BACKEND" "$@"
+}
+
+pmtufix_mss_rule()
+{
+	local ns=$1; shift
+	local out
+
+	if ! out=$(pmtufix "$ns" mss add "$@" 2>&1); then
+		check_err 1 "mss add $* in ${ns%%-*}: $out"
+		return 1
+	fi
+	defer pmtufix "$ns" mss flush
 }
 
 declare -A PMTUFIX_STATS=()

@@ -13,38 +13,14 @@
 
 HOLD_DEV='' HOLD_OTHER='' CASE_FORGE=() CASE_WHERE=''
 
-# Opens the server's flows and keeps them; prints "ready SEQ_T":
-#   T  TCP SRV_IP:PORT   <- PEER_IP:PORT+1 (idle)
-#   U  UDP SRV_IP:PORT+2 -> PEER_IP:7777   (connected)
-#   V  UDP SRV_IP:PORT+3 -> OTHER:7777     (connected; only given OTHER)
-# the server's sockets bound to DEV (a VRF) unless it is "".
-# Arguments: SRV RTR SRV_IP PEER_IP PORT DEV [OTHER].
-HOLDER_PY='
-import sys, time
-
-from flows import setns, tcp_pair, udp_flow, send_seq
-
-srv, rtr, srv_ip, peer_ip, port, dev = sys.argv[1:7]
-port = int(port)
-dev = dev or None
-t = tcp_pair(srv, srv_ip, port, rtr, peer_ip, port + 1, lreuse=False,
-             creuse=False, dev=dev)
-setns(srv)
-u = udp_flow(srv_ip, port + 2, peer_ip, 7777, dev=dev)
-v = [udp_flow(srv_ip, port + 3, other, 7777, dev=dev)
-     for other in sys.argv[7:]]
-print("ready %d" % send_seq(t[1]), flush=True)
-time.sleep(3600)
-'
-
-# hold_flows: start the holder (killed in the current scope); SEQ_T.
+# hold_flows: start rescue_holder.py (killed in the current scope); SEQ_T.
 hold_flows()
 {
 	local log
 
 	lib_tmpdir || return 1
 	log=$LIB_TMPDIR/holder.log
-	if ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" "$SRV" \
+	if ns_spawn_ready "$SRV" "$log" ready "$PYTHON" "$SELFTESTS_DIR/rescue_holder.py" "$SRV" \
 		"$RTR" "$SRV_IP" "$PEER_IP" "$PORT" "$HOLD_DEV" \
 		${HOLD_OTHER:+"$HOLD_OTHER"}; then
 		# shellcheck disable=SC2034 # read by the test's cases

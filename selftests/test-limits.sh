@@ -273,14 +273,7 @@ log_global()
 		pkts+=("10.99.$i.2=$(forge_hex "$i")") || break
 	done
 	now_ms; t0=$NOW_MS
-	ip netns exec "$P" "$PYTHON" -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-pkts = [(bytes.fromhex(h), d) for d, h in (a.split("=") for a in sys.argv[2:])]
-for _ in range(int(sys.argv[1])):
-    for p, d in pkts:
-        s.sendto(p, (d, 0))
-' 12 "${pkts[@]}"
+	ip netns exec "$P" "$PYTHON" "$SELFTESTS_DIR/raw_rounds.py" 12 "${pkts[@]}"
 	check_err $? "cannot send the errors"
 	now_ms; el=$((NOW_MS - t0))
 	for ((i = 1; i <= n; i++)); do
@@ -453,21 +446,7 @@ link_to_ns()
 # prints the longest it waited for the CPU, in ms.
 probe()
 {
-	"$PYTHON" -c '
-import os, sys, time
-os.sched_setaffinity(0, {0})
-os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(50))
-print("ready", flush=True)
-end = time.monotonic() + float(sys.argv[1])
-last = time.monotonic()
-worst = 0.0
-while last < end:
-    time.sleep(0.001)
-    now = time.monotonic()
-    worst = max(worst, now - last)
-    last = now
-print(int(worst * 1000), flush=True)
-' "$1"
+	"$PYTHON" "$SELFTESTS_DIR/rt_wakeups.py" "$1"
 }
 
 # preemptions CMD...: run CMD on CPU 0; print its exit status and how often it
@@ -475,11 +454,7 @@ print(int(worst * 1000), flush=True)
 # flush is one system call.
 preemptions()
 {
-	"$PYTHON" -c '
-import resource, subprocess, sys
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_nivcsw)
-' taskset -c 0 "$@"
+	"$PYTHON" "$SELFTESTS_DIR/preemptions.py" taskset -c 0 "$@"
 }
 
 flush()

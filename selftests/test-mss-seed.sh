@@ -63,18 +63,6 @@ block_icmp()
 	EOF
 }
 
-# rule NS ARGS...: "pmtufix -n NS mss add ARGS", flushed with the case's scope
-rule()
-{
-	local ns=$1; shift
-	local out
-
-	if ! out=$(pmtufix "$ns" mss add "$@" 2>&1); then
-		check_err 1 "mss add $* in ${ns%%-*}: $out"
-		return 1
-	fi
-	defer pmtufix "$ns" mss flush
-}
 
 blocked()
 {
@@ -88,7 +76,7 @@ router_auto()
 {
 	local mss
 
-	rule "$RTR" 10.10.20.0/24 auto || { log_test "router_auto: setup"; return; }
+	pmtufix_mss_rule "$RTR" 10.10.20.0/24 auto || { log_test "router_auto: setup"; return; }
 	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	mss=$(xfer_field snd_mss)
 	((${mss:-99999} <= 1460))
@@ -109,7 +97,7 @@ server_fixed()
 {
 	local mss
 
-	rule "$SRV" 10.10.20.0/24 1460 || { log_test "server_fixed: setup"; return; }
+	pmtufix_mss_rule "$SRV" 10.10.20.0/24 1460 || { log_test "server_fixed: setup"; return; }
 	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
 	mss=$(xfer_field snd_mss)
 	((${mss:-99999} <= 1460))
@@ -126,7 +114,7 @@ pod_fixed()
 		log_test "pod_fixed: setup"
 		return
 	fi
-	rule "$SRV" 10.10.20.0/24 1460 || { log_test "pod_fixed: setup"; return; }
+	pmtufix_mss_rule "$SRV" 10.10.20.0/24 1460 || { log_test "pod_fixed: setup"; return; }
 	pod_transfer "$WORK_TIMEOUT" "$BYTES"
 	check_err $? "transfer did not complete: $XFER_OUT"
 	log_info "transfer: $XFER_OUT"

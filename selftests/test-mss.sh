@@ -90,18 +90,6 @@ expect_at_most()
 	check_err $? "$1 is ${P[$1]:-?}, expected at most $2"
 }
 
-# rule NS ARGS...: "pmtufix -n NS mss add ARGS", removed with the case's scope
-rule()
-{
-	local ns=$1; shift
-	local out
-
-	if ! out=$(pmtufix "$ns" mss add "$@" 2>&1); then
-		check_err 1 "mss add $* in ${ns%%-*}: $out"
-		return 1
-	fi
-	defer pmtufix "$ns" mss flush
-}
 
 # mss_stats NS: the MSS counters of NS into MSS[...] (pmtufix -j mss stats)
 declare -A MSS=()
@@ -180,7 +168,7 @@ forward()
 {
 	local v=$1 addr=$2 prefix=$3
 
-	rule "$R" "$prefix" 1000 || { log_test "forward$v: setup"; return; }
+	pmtufix_mss_rule "$R" "$prefix" 1000 || { log_test "forward$v: setup"; return; }
 	connect_ab "$addr"
 	check_err $? "connection did not complete with good checksums"
 	expect_mss syn_mss 1000
@@ -194,7 +182,7 @@ local_out()
 {
 	local v=$1 addr=$2 prefix=$3 base=$4
 
-	rule "$A" "$prefix" 900 || { log_test "local_out$v: setup"; return; }
+	pmtufix_mss_rule "$A" "$prefix" 900 || { log_test "local_out$v: setup"; return; }
 	connect_ab "$addr"
 	check_err $? "connection did not complete with good checksums"
 	expect_mss syn_mss 900
@@ -210,7 +198,7 @@ local_in()
 {
 	local v=$1 addr=$2 prefix=$3 base=$4
 
-	rule "$B" "$prefix" 800 || { log_test "local_in$v: setup"; return; }
+	pmtufix_mss_rule "$B" "$prefix" 800 || { log_test "local_in$v: setup"; return; }
 	connect_ab "$addr"
 	check_err $? "connection did not complete with good checksums"
 	# On B's wire the SYN is still A's own...
@@ -239,7 +227,7 @@ auto()
 	check_err $? "without a rule the route mtu alone should change nothing"
 	log_test "auto$v: route mtu 1400 alone: the forwarded SYN keeps $((expect + 100))"
 
-	rule "$R" "$prefix" auto || { log_test "auto$v: setup"; return; }
+	pmtufix_mss_rule "$R" "$prefix" auto || { log_test "auto$v: setup"; return; }
 	connect_ab "$addr"
 	check_err $? "connection did not complete with good checksums"
 	expect_mss syn_mss "$expect"
@@ -253,7 +241,7 @@ never_raise()
 {
 	local kept0
 
-	rule "$R" 10.1.2.0/24 4000 || { log_test "never_raise: setup"; return; }
+	pmtufix_mss_rule "$R" 10.1.2.0/24 4000 || { log_test "never_raise: setup"; return; }
 	mss_stats "$R"
 	kept0=${MSS[kept]:-0}
 	connect_ab "$B_IP"
@@ -268,8 +256,8 @@ never_raise()
 
 lpm_dir()
 {
-	rule "$R" 10.1.0.0/16 1200 dir to || { log_test "lpm_dir: setup"; return; }
-	rule "$R" 10.1.2.0/24 1100 dir from || { log_test "lpm_dir: setup"; return; }
+	pmtufix_mss_rule "$R" 10.1.0.0/16 1200 dir to || { log_test "lpm_dir: setup"; return; }
+	pmtufix_mss_rule "$R" 10.1.2.0/24 1100 dir from || { log_test "lpm_dir: setup"; return; }
 	connect_ab "$B_IP"
 	check_err $? "connection failed"
 	# SYN to 10.1.2.2: the /24 is "from" only, so the /16 "to" rule applies.
@@ -278,7 +266,7 @@ lpm_dir()
 	expect_mss synack_mss 1100
 	log_test "lpm_dir: /16 1200 to + /24 1100 from: SYN 1200, SYN-ACK min(1200, 1100)"
 
-	rule "$R" 10.1.2.2/32 1050 dir to || { log_test "lpm_dir: setup"; return; }
+	pmtufix_mss_rule "$R" 10.1.2.2/32 1050 dir to || { log_test "lpm_dir: setup"; return; }
 	connect_ab "$B_IP"
 	check_err $? "connection failed"
 	expect_mss syn_mss 1050
@@ -292,7 +280,7 @@ crafted()
 	local v=$1 src=$2 dst=$3 prefix=$4 want=$5 cases=$6
 	local out rc k got=
 
-	rule "$R" "$prefix" 400 || { log_test "crafted$v: setup"; return; }
+	pmtufix_mss_rule "$R" "$prefix" 400 || { log_test "crafted$v: setup"; return; }
 	pmtufix "$R" stats reset
 	out=$(probe craft --send-ns "$A" --src "$src" --dst "$dst" \
 		--capture "$B:b0" --target 400 ${cases:+--cases "$cases"})
@@ -326,7 +314,7 @@ hooks()
 	local out
 
 	modprobe -q nfnetlink_hook 2>/dev/null
-	rule "$R" fd00:2::/64 1000 || { log_test "hooks: setup"; return; }
+	pmtufix_mss_rule "$R" fd00:2::/64 1000 || { log_test "hooks: setup"; return; }
 	# Kernels without nfnetlink_hook (6.1 cloud) list nothing at all.
 	out=$(ns_exec "$R" nft list hooks 2>/dev/null)
 	if [[ -z $out ]]; then

@@ -244,10 +244,10 @@ nft_scale()
 	setup_seed || { log_test "$name: setup"; return; }
 	lib_tmpdir
 	# 10.0.0.0/24 .. 11.134.159.0/24, the client's 10.10.20.0/24 among them.
-	"$PYTHON" -c '
-for i in range(100000):
-    print("mss add %d.%d.%d.0/24 1400" % (10 + (i >> 16), (i >> 8) & 255, i & 255))
-' >"$LIB_TMPDIR/big.conf"
+	awk 'BEGIN {
+		for (i = 0; i < 100000; i++)
+			printf "mss add %d.%d.%d.0/24 1400\n", 10 + int(i / 65536), int(i / 256) % 256, i % 256
+	}' >"$LIB_TMPDIR/big.conf"
 	pf "$SRV" apply "$LIB_TMPDIR/big.conf"
 	check_err $? "apply of 100k rules failed"
 	defer backend_down "$SRV"

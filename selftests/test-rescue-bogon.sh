@@ -52,21 +52,6 @@ tests="
 	bogon_nft	nft backend: unrouted sources are not marked, rp_filter 1 and 2
 	vrf_nft	nft backend in a VRF: wrong slave dropped, VRF table judges, seed works"
 
-# Holds a TCP flow SRV_IP:PORT <- CLI_IP:PORT+1 open until killed and prints
-# "ready SEQ" (the next sequence number the server sends; -1 if TCP_REPAIR is
-# refused). Arguments: SRV CLI PORT.
-HOLDER_PY='
-import signal, sys
-
-from flows import tcp_pair, send_seq
-
-srv, cli, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1,
-             creuse=False)
-print("ready %d" % send_seq(a[1]), flush=True)
-signal.pause()
-'
-
 SEQ=-1
 VRF=
 
@@ -74,11 +59,7 @@ VRF=
 # the VRF's table when there is one.
 peer_mtu()
 {
-	local out
-
-	out=$(srv ip -o route get "$CLI_IP" ${VRF:+vrf "$VRF"}) || return 1
-	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
-	return 0
+	ns_route_mtu "$SRV" "$CLI_IP" ${VRF:+vrf "$VRF"}
 }
 
 # clean_peer: true when no mtu is known toward the client; else fails the
@@ -115,7 +96,7 @@ hold_flow()
 	lib_tmpdir || return 1
 	# Never the file of an earlier holder: its sequence would be stale.
 	log=$(mktemp "$LIB_TMPDIR/holder.$1.XXXXXX") || return 1
-	if ! ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" \
+	if ! ns_spawn_ready "$SRV" "$log" ready "$PYTHON" "$SELFTESTS_DIR/bogon_holder.py" \
 		"$SRV" "$CLI" "$1"; then
 		log_info "flow holder: $(<"$log")"
 		return 1

@@ -15,7 +15,7 @@
 # (full diagram in topo.sh). forge_icmp.py sends each error from the router's
 # management address 172.20.20.2 out r_srv, so that it reaches the server on
 # eth1, where strict RPF drops it unless pmtufix rescues it. Flows the errors
-# quote, held open for the whole run by one small program:
+# quote, held open for the whole run by one small program (forged_holder.py):
 #   A  TCP 10.10.10.10:P  <- 10.10.20.20:P+1   (idle; its send sequence read
 #                                                with TCP_REPAIR)
 #   M  TCP 172.20.20.10:P+3 -> 172.20.20.2:P+2 (over eth0, the mgmt network)
@@ -35,15 +35,9 @@
 #                   (conntrack active, forwarding on), plus a quoted source
 #                   that is not local (the pod, with no conntrack entry)
 #
-# Cases of each pass: positive controls (TCP A in window, UDP U, quote with IP
-# options, MTU at the floor, error for M arriving on eth0: not-needed); no-flow
-# (TCP, UDP, ICMP, UDP quoting W or U with another peer port); seq-window (A:
-# next, previous and far sequence numbers); wrong-iface (M's error arriving on
-# eth1; V, whose peer is routed out eth0);
-# below-floor (68, 500, 551, and 1399 under "floor 1400"); malformed (quote
-# truncated, L4 under 8 bytes, version 6, IHL 4, IHL 15, non-first fragment,
-# bad ICMP checksum, addressed to another local address); ICMP type 3 codes
-# 1 and 3 (not pmtufix's business: dropped by RPF, no counter moves).
+# The cases of each pass are the rows of FORGED_MATRIX below: positive
+# controls, no flow, sequence outside the window, wrong interface, below the
+# floor, unusable quotes, and ICMP codes that are not pmtufix's business.
 #
 # forged_strict     with conntrack and forwarding active: an error about a
 #                   connection still in its handshake (SYN-RECV, quoting its
@@ -69,46 +63,7 @@ tests="
 
 REASONS="rescued not_needed malformed not_local no_flow seq_window wrong_iface below_floor disabled no_source_route"
 
-# Holds flows A, M and U open until killed and prints "ready SEQ_A SEQ_M" (the
-# next sequence number each sends; -1 if TCP_REPAIR is refused). Then forges:
-# reads forge_icmp.py command lines from CMD_FIFO, runs each in-process (a
-# python start costs a second in the guest) and answers "done RC" on ANS_FIFO,
-# back in the server's netns. The kernel handles a forged error before its
-# sendto() returns (veth delivers in the sender's context), so after "done"
-# the counters are final.
-# Arguments: SRV CLI RTR BASE_PORT SELFTESTS_DIR CMD_FIFO ANS_FIFO.
-HOLDER_PY='
-import os, shlex, socket, sys
-
-from flows import setns, tcp_pair, udp_flow, send_seq
-
-srv, cli, rtr, port, selftests, cmd_fifo, ans_fifo = sys.argv[1:8]
-port = int(port)
-a = tcp_pair(srv, "10.10.10.10", port, cli, "10.10.20.20", port + 1)
-m = tcp_pair(rtr, "172.20.20.2", port + 2, srv, "172.20.20.10", port + 3)
-setns(srv)
-u = udp_flow("10.10.10.10", port + 4, "10.10.20.20", 7777)
-v = udp_flow("10.10.10.10", port + 5, "172.20.20.5", 7777)
-w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-w.bind(("0.0.0.0", port + 6))
-print("ready %d %d" % (send_seq(a[1]), send_seq(m[2])), flush=True)
-
-sys.path.insert(0, selftests)
-import forge_icmp
-
-cmd = os.fdopen(os.open(cmd_fifo, os.O_RDWR), "r")
-ans = os.fdopen(os.open(ans_fifo, os.O_RDWR), "w")
-for line in cmd:
-    sys.argv = ["forge_icmp.py"] + shlex.split(line)
-    try:
-        rc = forge_icmp.main()
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 2
-    setns(srv)
-    ans.write("done %d\n" % rc)
-    ans.flush()
-'
-
+# forged_holder.py holds the flows and forges on request (see there).
 HOLD_PORT=0 SEQ_A=-1 SEQ_M=-1 HOLDER_PID='' CMD_FD='' ANS_FD=''
 
 # hold_flows BASE_PORT: start the holder (killed in the current scope).
@@ -125,7 +80,7 @@ hold_flows()
 	exec {CMD_FD}<>"$fifo.cmd" {ANS_FD}<>"$fifo.ans"
 	defer eval "exec $CMD_FD>&- $ANS_FD<&-"
 	SNAP_OK=0
-	if ! ns_spawn_ready "$SRV" "$log" ready "$PYTHON" -c "$HOLDER_PY" \
+	if ! ns_spawn_ready "$SRV" "$log" ready "$PYTHON" "$SELFTESTS_DIR/forged_holder.py" \
 		"$SRV" "$CLI" "$RTR" "$HOLD_PORT" "$SELFTESTS_DIR" "$fifo.cmd" \
 		"$fifo.ans"; then
 		HOLDER_PID=$SPAWNED_PID
@@ -141,24 +96,8 @@ hold_flows()
 # entry (the holder lives in $SRV between forgeries): no process spawned.
 srv_drops()
 {
-	local -a names vals
-	local rest i
-
-	while read -r _ rest; do
-		if ((${#names[@]} == 0)); then
-			read -r -a names <<<"$rest"
-			continue
-		fi
-		read -r -a vals <<<"$rest"
-		for i in "${!names[@]}"; do
-			if [[ ${names[i]} == IPReversePathFilter ]]; then
-				DROPS=${vals[i]}
-				return 0
-			fi
-		done
-		names=()
-	done <"/proc/$HOLDER_PID/net/netstat"
-	return 1
+	netstat_field IPReversePathFilter <"/proc/$HOLDER_PID/net/netstat" &&
+		DROPS=$NETSTAT_VALUE
 }
 
 # forge ARGS...: forge_icmp.py ARGS, run by the holder.
@@ -281,120 +220,122 @@ forged()
 	[[ -n $want$mtu ]] && topo_flush_pmtu
 }
 
-# Every case of one pass, against the flows held from $HOLD_PORT.
+# The matrix of every pass, one case a line, fields separated by tabs (as
+# the kernel's pmtu.sh lists its tests):
+#   need    - | seq_a | seq_m: TCP_REPAIR gave flow A's (M's) sequence number
+#           | floor1400: run under "pmtufix set floor 1400"
+#   case    its name in the TAP line ($VARS expanded)
+#   expect  the reason counted (a key of PMTUFIX_STATS), or none
+#   toward  where an update would show: cli ($CLI_IP), mgmt ($RTR_MGMT_IP),
+#           or an address
+#   mtu     - = the error is dropped; else the mtu it makes the server learn
+#   forge   forge_icmp.py arguments, shell words: $TCP_A, $TCP_M and $UDP_U
+#           are the held flows, p their base port, SEQ_ANY = SEQ_A or 0,
+#           SEQ_FAR = SEQ_A + 2^30 (or a constant)
+# shellcheck disable=SC2016 # expanded case by case
+FORGED_MATRIX='
+# Positive controls: the same forge gets through when all is right.
+seq_a	TCP flow, sequence in window	rescued	cli	1500	"${TCP_A[@]}" --seq "$SEQ_A"
+-	UDP socket	rescued	cli	1500	"${UDP_U[@]}"
+-	UDP socket, quoted header with 8 bytes of IP options	rescued	cli	1500	"${UDP_U[@]}" --inner-options 8
+-	UDP socket, mtu 552 (the floor)	rescued	cli	552	"${UDP_U[@]}" --mtu 552
+seq_m	TCP flow over eth0, error arriving on eth0	not_needed	mgmt	1500	"${TCP_M[@]}" --seq "$SEQ_M"
+# No such flow.
+-	TCP, no connection on these ports	no_flow	cli	-	--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp --sport "$p" --dport $((p + 9)) --seq "$SEQ_ANY"
+-	UDP, no socket on the port	no_flow	cli	-	--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp --sport $((p + 9)) --dport 7777
+-	ICMP echo	no_flow	cli	-	--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto icmp --sport 4242
+-	UDP, unconnected socket on the port	no_flow	cli	-	--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp --sport $((p + 6)) --dport 7777
+-	UDP, socket connected to another peer port	no_flow	cli	-	--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp --sport $((p + 4)) --dport 7778
+# TCP sequence outside snd_una..snd_nxt (= SEQ_A: A is idle).
+seq_a	TCP flow, sequence snd_nxt + 1	seq_window	cli	-	"${TCP_A[@]}" --seq $(((SEQ_A + 1) & 0xffffffff))
+seq_a	TCP flow, sequence snd_una - 1	seq_window	cli	-	"${TCP_A[@]}" --seq $(((SEQ_A - 1) & 0xffffffff))
+-	TCP flow, sequence 2^30 away	seq_window	cli	-	"${TCP_A[@]}" --seq "$SEQ_FAR"
+# The flow does not leave by the interface the error came in on.
+seq_m	TCP flow over eth0, error arriving on eth1	wrong_iface	mgmt	-	"${TCP_M[@]}" --seq "$SEQ_M" --dev r_srv
+-	UDP socket, peer routed out eth0	wrong_iface	172.20.20.5	-	--inner-src "$SRV_IP" --inner-dst 172.20.20.5 --proto udp --sport $((p + 5)) --dport 7777
+# Below the floor (auto: net.ipv4.route.min_pmtu = 552, then 1400).
+-	UDP socket, mtu 68	below_floor	cli	-	"${UDP_U[@]}" --mtu 68
+-	UDP socket, mtu 500	below_floor	cli	-	"${UDP_U[@]}" --mtu 500
+-	UDP socket, mtu 551	below_floor	cli	-	"${UDP_U[@]}" --mtu 551
+seq_a	TCP flow in window, mtu 500	below_floor	cli	-	"${TCP_A[@]}" --seq "$SEQ_A" --mtu 500
+floor1400	floor 1400: UDP socket, mtu 1399	below_floor	cli	-	"${UDP_U[@]}" --mtu 1399
+floor1400	floor 1400: UDP socket, mtu 1400	rescued	cli	1400	"${UDP_U[@]}" --mtu 1400
+# The quote cannot be used.
+-	quote truncated to 12 bytes	malformed	cli	-	"${UDP_U[@]}" --truncate 12
+-	quoted L4 header of 4 bytes	malformed	cli	-	"${UDP_U[@]}" --l4-bytes 4
+-	quoted IP version 6	malformed	cli	-	"${UDP_U[@]}" --inner-version 6
+-	quoted IHL 4	malformed	cli	-	"${UDP_U[@]}" --inner-ihl 4
+-	quoted IHL 15 without the options	malformed	cli	-	"${UDP_U[@]}" --inner-ihl 15
+-	quoted non-first fragment	malformed	cli	-	"${UDP_U[@]}" --inner-frag-offset 185
+-	bad ICMP checksum	malformed	cli	-	"${UDP_U[@]}" --bad-csum
+-	sent to $SRV_IP, quoting $SRV_MGMT_IP	malformed	cli	-	--inner-src "$SRV_MGMT_IP" --inner-dst "$CLI_IP" --proto udp --sport $((p + 4)) --dport 7777
+# Not frag-needed: left to the kernel, which drops it.
+-	type 3 code 1 (host unreachable)	none	cli	-	"${UDP_U[@]}" --code 1
+-	type 3 code 3 (port unreachable)	none	cli	-	"${UDP_U[@]}" --code 3
+'
+
+# forged_row NEED: false (and a SKIP line for the case) when NEED is not met;
+# moves the floor to what the row needs.
+FLOOR=auto
+forged_row()
+{
+	local need=$1 desc=$2
+
+	if [[ $need == floor1400 && $FLOOR == auto ]]; then
+		if ! pmtufix "$SRV" set floor 1400; then
+			check_err 1 "pmtufix set floor 1400 failed"
+			log_test "$PASS: floor 1400"
+			FLOOR=failed
+		else
+			FLOOR=1400
+		fi
+		SNAP_OK=0
+	elif [[ $need != floor1400 && $FLOOR != auto ]]; then
+		pmtufix "$SRV" set floor auto
+		FLOOR=auto
+		SNAP_OK=0
+	fi
+	case $need in
+	seq_a) ((SEQ_A >= 0)) || { log_test_skip "$PASS: $desc" "TCP_REPAIR refused"; return 1; } ;;
+	seq_m) ((SEQ_M >= 0)) || { log_test_skip "$PASS: $desc" "TCP_REPAIR refused"; return 1; } ;;
+	floor1400) [[ $FLOOR == 1400 ]] || return 1 ;;
+	esac
+}
+
+# Every case of the matrix, against the flows held from $HOLD_PORT.
 forged_cases()
 {
-	local p=$HOLD_PORT
-	local -a tcp_a=(--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp
+	local p=$HOLD_PORT need desc expect toward mtu forge peer
+	# shellcheck disable=SC2034 # used through the matrix
+	local SEQ_ANY=$((SEQ_A >= 0 ? SEQ_A : 0))
+	# shellcheck disable=SC2034
+	local SEQ_FAR=$((SEQ_A >= 0 ? (SEQ_A + 0x40000000) & 0xffffffff : 0x12345678))
+	local -a args
+	# shellcheck disable=SC2034 # used through the matrix
+	local -a TCP_A=(--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp
 			--sport "$p" --dport $((p + 1)))
-	local -a tcp_m=(--dst "$SRV_MGMT_IP" --inner-src "$SRV_MGMT_IP"
+	# shellcheck disable=SC2034
+	local -a TCP_M=(--dst "$SRV_MGMT_IP" --inner-src "$SRV_MGMT_IP"
 			--inner-dst "$RTR_MGMT_IP" --proto tcp
 			--sport $((p + 3)) --dport $((p + 2)))
-	local -a udp_u=(--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp
+	# shellcheck disable=SC2034
+	local -a UDP_U=(--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp
 			--sport $((p + 4)) --dport 7777)
-	local seq far
 
-	# Positive controls: the same forge gets through when all is right.
-	if ((SEQ_A >= 0)); then
-		forged "TCP flow, sequence in window" rescued "$SRV" "$CLI_IP" 1500 -- \
-			"${tcp_a[@]}" --seq "$SEQ_A"
-	else
-		log_test_skip "$PASS: TCP flow, sequence in window" "TCP_REPAIR refused"
-	fi
-	forged "UDP socket" rescued "$SRV" "$CLI_IP" 1500 -- "${udp_u[@]}"
-	forged "UDP socket, quoted header with 8 bytes of IP options" rescued \
-		"$SRV" "$CLI_IP" 1500 -- "${udp_u[@]}" --inner-options 8
-	forged "UDP socket, mtu 552 (the floor)" rescued "$SRV" "$CLI_IP" 552 -- \
-		"${udp_u[@]}" --mtu 552
-	if ((SEQ_M >= 0)); then
-		forged "TCP flow over eth0, error arriving on eth0" not_needed \
-			"$SRV" "$RTR_MGMT_IP" 1500 -- "${tcp_m[@]}" --seq "$SEQ_M"
-	fi
-
-	# No such flow.
-	seq=$((SEQ_A >= 0 ? SEQ_A : 0))
-	forged "TCP, no connection on these ports" no_flow "$SRV" "$CLI_IP" "" -- \
-		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto tcp \
-		--sport "$p" --dport $((p + 9)) --seq "$seq"
-	forged "UDP, no socket on the port" no_flow "$SRV" "$CLI_IP" "" -- \
-		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
-		--sport $((p + 9)) --dport 7777
-	forged "ICMP echo" no_flow "$SRV" "$CLI_IP" "" -- \
-		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto icmp --sport 4242
-	forged "UDP, unconnected socket on the port" no_flow "$SRV" "$CLI_IP" "" -- \
-		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
-		--sport $((p + 6)) --dport 7777
-	forged "UDP, socket connected to another peer port" no_flow "$SRV" "$CLI_IP" "" -- \
-		--inner-src "$SRV_IP" --inner-dst "$CLI_IP" --proto udp \
-		--sport $((p + 4)) --dport 7778
-
-	# TCP sequence outside snd_una..snd_nxt (= SEQ_A: A is idle).
-	if ((SEQ_A >= 0)); then
-		seq=$(((SEQ_A + 1) & 0xffffffff))
-		forged "TCP flow, sequence snd_nxt + 1" seq_window "$SRV" "$CLI_IP" "" -- \
-			"${tcp_a[@]}" --seq "$seq"
-		seq=$(((SEQ_A - 1) & 0xffffffff))
-		forged "TCP flow, sequence snd_una - 1" seq_window "$SRV" "$CLI_IP" "" -- \
-			"${tcp_a[@]}" --seq "$seq"
-		far=$(((SEQ_A + 0x40000000) & 0xffffffff))
-	else
-		far=$((0x12345678))
-	fi
-	forged "TCP flow, sequence 2^30 away" seq_window "$SRV" "$CLI_IP" "" -- \
-		"${tcp_a[@]}" --seq "$far"
-
-	# The flow does not leave by the interface the error came in on.
-	if ((SEQ_M >= 0)); then
-		forged "TCP flow over eth0, error arriving on eth1" wrong_iface \
-			"$SRV" "$RTR_MGMT_IP" "" -- "${tcp_m[@]}" --seq "$SEQ_M" --dev r_srv
-	fi
-	forged "UDP socket, peer routed out eth0" wrong_iface "$SRV" 172.20.20.5 "" -- \
-		--inner-src "$SRV_IP" --inner-dst 172.20.20.5 --proto udp \
-		--sport $((p + 5)) --dport 7777
-
-	# Below the floor (auto: net.ipv4.route.min_pmtu = 552, then 1400).
-	forged "UDP socket, mtu 68" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 68
-	forged "UDP socket, mtu 500" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 500
-	forged "UDP socket, mtu 551" below_floor "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --mtu 551
-	if ((SEQ_A >= 0)); then
-		forged "TCP flow in window, mtu 500" below_floor "$SRV" "$CLI_IP" "" -- \
-			"${tcp_a[@]}" --seq "$SEQ_A" --mtu 500
-	fi
-	if pmtufix "$SRV" set floor 1400; then
-		forged "floor 1400: UDP socket, mtu 1399" below_floor "$SRV" "$CLI_IP" "" -- \
-			"${udp_u[@]}" --mtu 1399
-		forged "floor 1400: UDP socket, mtu 1400" rescued "$SRV" "$CLI_IP" 1400 -- \
-			"${udp_u[@]}" --mtu 1400
-	else
-		check_err 1 "pmtufix set floor 1400 failed"
-		log_test "$PASS: floor 1400"
-	fi
-	pmtufix "$SRV" set floor auto
-	SNAP_OK=0
-
-	# The quote cannot be used.
-	forged "quote truncated to 12 bytes" malformed "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --truncate 12
-	forged "quoted L4 header of 4 bytes" malformed "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --l4-bytes 4
-	forged "quoted IP version 6" malformed "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --inner-version 6
-	forged "quoted IHL 4" malformed "$SRV" "$CLI_IP" "" -- "${udp_u[@]}" --inner-ihl 4
-	forged "quoted IHL 15 without the options" malformed "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --inner-ihl 15
-	forged "quoted non-first fragment" malformed "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --inner-frag-offset 185
-	forged "bad ICMP checksum" malformed "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --bad-csum
-	forged "sent to $SRV_IP, quoting $SRV_MGMT_IP" malformed "$SRV" "$CLI_IP" "" -- \
-		--inner-src "$SRV_MGMT_IP" --inner-dst "$CLI_IP" --proto udp \
-		--sport $((p + 4)) --dport 7777
-
-	# Not frag-needed: left to the kernel, which drops it.
-	forged "type 3 code 1 (host unreachable)" none "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --code 1
-	forged "type 3 code 3 (port unreachable)" none "$SRV" "$CLI_IP" "" -- \
-		"${udp_u[@]}" --code 3
+	# fd 3: the cases' commands must not read the matrix.
+	while IFS=$'\t' read -r -u 3 need desc expect toward mtu forge; do
+		[[ -z $need || $need == \#* ]] && continue
+		eval "desc=\"$desc\"; args=($forge)"
+		forged_row "$need" "$desc" || continue
+		case $toward in
+		cli) peer=$CLI_IP ;;
+		mgmt) peer=$RTR_MGMT_IP ;;
+		*) peer=$toward ;;
+		esac
+		[[ $mtu == - ]] && mtu=''
+		forged "$desc" "$expect" "$SRV" "$peer" "$mtu" -- "${args[@]}"
+	done 3<<<"$FORGED_MATRIX"
+	forged_row -
 }
 
 forged_host()
@@ -436,40 +377,8 @@ forged_conntrack()
 	fi
 }
 
-# A connection from the client left in SYN-RECV on the server: the client
-# drops the SYN-ACKs (nft) after reading their sequence number from a packet
-# socket. Prints "synack ISN". Arguments: SRV CLI SRV_IP CLI_IP LPORT CPORT.
-REQ_PY='
-import socket, struct, sys, time
-
-from flows import setns
-
-srv, cli, srv_ip, cli_ip, lport, cport = sys.argv[1:7]
-lport, cport = int(lport), int(cport)
-setns(srv)
-lsock = socket.socket()
-lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-lsock.bind((srv_ip, lport))
-lsock.listen(8)
-setns(cli)
-cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
-cap.settimeout(5)
-c = socket.socket()
-c.bind((cli_ip, cport))
-c.setblocking(False)
-c.connect_ex((srv_ip, lport))
-while True:
-    pkt = cap.recv(2048)
-    ihl = (pkt[0] & 15) * 4
-    if pkt[9] != 6 or socket.inet_ntoa(pkt[12:16]) != srv_ip:
-        continue
-    sport, dport, seq = struct.unpack("!HHI", pkt[ihl:ihl + 8])
-    if sport == lport and dport == cport and pkt[ihl + 13] & 0x12 == 0x12:
-        print("synack %d" % seq, flush=True)
-        break
-time.sleep(3600)
-'
-
+# A connection from the client left in SYN-RECV on the server
+# (synrecv_holder.py): an error quoting its ISN.
 strict_syn_recv()
 {
 	local lport=$((HOLD_PORT + 20)) cport=$((HOLD_PORT + 21))
@@ -489,7 +398,7 @@ strict_syn_recv()
 	fi
 	defer cli nft delete table ip pmtufix_test_req
 	log=$LIB_TMPDIR/req.log
-	ns_spawn_ready "$SRV" "$log" synack "$PYTHON" -c "$REQ_PY" "$SRV" "$CLI" \
+	ns_spawn_ready "$SRV" "$log" synack "$PYTHON" "$SELFTESTS_DIR/synrecv_holder.py" "$SRV" "$CLI" \
 		"$SRV_IP" "$CLI_IP" "$lport" "$cport" && isn=${READY_ARGS[0]}
 	if [[ -z $isn ]]; then
 		check_err 1 "no SYN-ACK seen: $(<"$log")"

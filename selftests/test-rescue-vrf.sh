@@ -105,11 +105,7 @@ vrf_topo()
 # route_mtu PEER: in the VRF's table
 route_mtu()
 {
-	local out
-
-	out=$(ns_exec "$SRV" ip -o route get "$1" vrf blue) || return 1
-	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
-	return 0
+	ns_route_mtu "$SRV" "$1" vrf blue
 }
 
 vrf_rescue_tcp()

@@ -276,11 +276,7 @@ topo_flush_pmtu()
 
 route_mtu()
 {
-	local out
-
-	out=$(ns_exec "$1" ip -o route get "$2") || return 1
-	[[ $out =~ [[:space:]]mtu[[:space:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
-	return 0
+	ns_route_mtu "$1" "$2"
 }
 
 rpf_drops()

@@ -271,38 +271,87 @@ static int mod_mss_flush(struct pf_backend *be)
 	return request(be, PMTUFIX_CMD_MSS_FLUSH, 0, NULL, NULL, NULL, NULL);
 }
 
-static bool has_prefix(const struct pf_mss_rule *v, size_t n, const struct pf_prefix *p)
+static int prefix_order(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!pf_prefix_cmp(&v[i].prefix, p))
-			return true;
-	return false;
+	return pf_prefix_cmp(&((const struct pf_mss_rule *)a)->prefix,
+			     &((const struct pf_mss_rule *)b)->prefix);
+}
+
+static int rule_order(const void *a, const void *b)
+{
+	return pf_mss_rule_cmp(a, b);
+}
+
+/* Every rule of v[*at..n) not already in old (both sorted), in place. */
+static int put_rules(struct pf_backend *be, const struct pf_mss_rule *v, size_t n,
+		     const struct pf_mss_rule *old, size_t n_old, size_t *at)
+{
+	for (size_t i = *at; i < n; i++) {
+		int err;
+
+		if (bsearch(&v[i], old, n_old, sizeof(*old), rule_order))
+			continue;	/* already so: no request */
+		err = mod_mss_replace(be, &v[i]);
+		if (err) {
+			*at = i;
+			return err;
+		}
+	}
+	*at = n;
+	return 0;
+}
+
+/* The rules of old whose prefix has none in v (both sorted). */
+static int drop_unwanted(struct pf_backend *be, const struct pf_mss_rule *v, size_t n,
+			 const struct pf_mss_rule *old, size_t n_old)
+{
+	for (size_t i = 0; i < n_old; i++) {
+		int err;
+
+		if (bsearch(&old[i], v, n, sizeof(*v), prefix_order))
+			continue;
+		err = mod_mss_del(be, &old[i].prefix);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	return 0;
 }
 
 /*
  * Each wanted rule replaces its prefix's rule in place, then the rules of
- * other prefixes go: a SYN to a prefix in both sets always meets a rule.
+ * other prefixes go: a SYN to a prefix in both sets always meets a rule. A
+ * namespace at its rule cap cannot hold both sets at once: then the old
+ * prefixes go first, and only they see a gap.
  */
-static int mod_mss_set(struct pf_backend *be, const struct pf_mss_rule *v, size_t n,
+static int mod_mss_set(struct pf_backend *be, const struct pf_mss_rule *want, size_t n,
 		       size_t *bad)
 {
-	struct pf_mss_rule *old;
-	size_t n_old;
+	struct pf_mss_rule *old = NULL, *v;
+	size_t n_old, at = 0;
 	int err;
 
 	*bad = n;
-	for (size_t i = 0; i < n; i++) {
-		err = mod_mss_replace(be, &v[i]);
-		if (err) {
-			*bad = i;
-			return err;
-		}
-	}
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, want, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), rule_order);
 	err = mod_mss_list(be, &old, &n_old);
-	for (size_t i = 0; !err && i < n_old; i++)
-		if (!has_prefix(v, n, &old[i].prefix))
-			err = mod_mss_del(be, &old[i].prefix);
+	if (!err)
+		err = put_rules(be, v, n, old, n_old, &at);
+	if (err == -ENOSPC) {
+		err = drop_unwanted(be, v, n, old, n_old);
+		if (!err)
+			err = put_rules(be, v, n, old, n_old, &at);
+	} else if (!err) {
+		err = drop_unwanted(be, v, n, old, n_old);
+	}
+	/* The caller knows its rules by its own index. */
+	for (size_t i = 0; at < n && i < n; i++)
+		if (!pf_mss_rule_cmp(&want[i], &v[at]))
+			*bad = i;
 	free(old);
+	free(v);
 	return err;
 }
 

@@ -26,6 +26,7 @@ static const struct pf_nft_ops real = {
 	.mss_add	= pfnft_mss_add,
 	.mss_del	= pfnft_mss_del,
 	.mss_replace	= pfnft_mss_replace,
+	.mss_replace_one = pfnft_mss_replace_one,
 };
 
 const struct pf_nft_ops *pf_nft = &real;
@@ -180,30 +181,9 @@ static int nft_mss_set(struct pf_backend *be, const struct pf_mss_rule *v, size_
 	return done(be, pf_nft->mss_replace(be->h, v, n));
 }
 
-/* The whole set, with r in place of its prefix's rule, in one transaction. */
 static int nft_mss_replace(struct pf_backend *be, const struct pf_mss_rule *r)
 {
-	struct pf_mss_rule *v, *grown;
-	size_t n, i, bad;
-	int err = nft_mss_list(be, &v, &n);
-
-	if (err)
-		return err;
-	for (i = 0; i < n && pf_prefix_cmp(&v[i].prefix, &r->prefix); i++)
-		;
-	if (i == n) {
-		grown = realloc(v, (n + 1) * sizeof(*v));
-		if (!grown) {
-			free(v);
-			return done(be, -ENOMEM);
-		}
-		v = grown;
-		n++;
-	}
-	v[i] = *r;
-	err = nft_mss_set(be, v, n, &bad);
-	free(v);
-	return err;
+	return done(be, pf_nft->mss_replace_one(be->h, r));
 }
 
 static int nft_down(struct pf_backend *be, unsigned int *what)

@@ -20,6 +20,7 @@ struct pf_nft_ops {
 	int (*mss_add)(struct pfnft *h, const struct pf_mss_rule *r);
 	int (*mss_del)(struct pfnft *h, const struct pf_prefix *p);
 	int (*mss_replace)(struct pfnft *h, const struct pf_mss_rule *v, size_t n);
+	int (*mss_replace_one)(struct pfnft *h, const struct pf_mss_rule *r);
 };
 
 extern const struct pf_nft_ops *pf_nft;

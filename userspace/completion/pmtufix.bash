@@ -105,9 +105,17 @@ _pmtufix()
 			w="add replace del show flush stats help"
 		else
 			case ${args[0]} in
-			add | replace)
+			add)
 				case $n in
 				1) w="help" ;;	# PREFIX: nothing to offer
+				2) w="auto" ;;
+				3) w="dir" ;;
+				4) [ "$prev" = dir ] && w="to from both" ;;
+				esac
+				;;
+			replace)	# mostly a rule that is there: offer its prefix
+				case $n in
+				1) w="$(_pmtufix_prefixes "$prog" "${nsopt[@]}") help" ;;
 				2) w="auto" ;;
 				3) w="dir" ;;
 				4) [ "$prev" = dir ] && w="to from both" ;;

@@ -268,7 +268,7 @@ static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 		return;
 	}
 	if (k->fail_add == k->adds) {
-		ack(k, req, -ENOSPC, "too many MSS rules in this namespace");
+		ack(k, req, -EINVAL, "this rule is refused");
 		return;
 	}
 	i = find_rule(k, &r);
@@ -281,7 +281,7 @@ static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 		ack(k, req, -EEXIST, "a rule for this prefix exists");
 		return;
 	}
-	if (k->nrules == FAKE_MAX_RULES) {
+	if (k->nrules == (k->max_rules ? k->max_rules : FAKE_MAX_RULES)) {
 		ack(k, req, -ENOSPC, NULL);
 		return;
 	}

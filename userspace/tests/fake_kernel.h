@@ -32,7 +32,8 @@ struct fake_kernel {
 	bool list_ops;		/* CTRL_ATTR_OPS is sent */
 	bool admin;		/* false: every change gets EPERM */
 	bool uncapped;		/* error ACKs quote the request (no NETLINK_CAP_ACK) */
-	int fail_add;		/* the Nth MSS add fails (1-based); 0: none */
+	int fail_add;		/* the Nth MSS add is refused (1-based); 0: none */
+	size_t max_rules;	/* ENOSPC beyond this many rules; 0: FAKE_MAX_RULES */
 	const char *set_error;	/* SET_CONFIG fails with EINVAL and this message */
 	const char *set_warning;/* SET_CONFIG succeeds with this message */
 

@@ -184,6 +184,31 @@ static int f_replace(struct pfnft *h, const struct pf_mss_rule *v, size_t n)
 	return 0;
 }
 
+/* The library's semantics: the rule of r's prefix, if any, becomes r. */
+static int f_replace_one(struct pfnft *h, const struct pf_mss_rule *r)
+{
+	struct pf_mss_rule v[FAKE_NFT_MAX_RULES + 1];
+	size_t n = F->nrules, i;
+	int err;
+
+	(void)h;
+	trace("mss_replace_one");
+	memcpy(v, F->rules, n * sizeof(*v));
+	for (i = 0; i < n && memcmp(&v[i].prefix, &r->prefix, sizeof(r->prefix)); i++)
+		;
+	if (i == n && n == FAKE_NFT_MAX_RULES)
+		return -ENOSPC;
+	v[i] = *r;
+	n += i == n;
+	err = check(v, n);
+	if (err)
+		return err;
+	memcpy(F->rules, v, n * sizeof(*v));
+	F->nrules = n;
+	F->installed = true;
+	return 0;
+}
+
 static const struct pf_nft_ops fake_ops = {
 	.open		= f_open,
 	.close		= f_close,
@@ -196,6 +221,7 @@ static const struct pf_nft_ops fake_ops = {
 	.mss_add	= f_add,
 	.mss_del	= f_del,
 	.mss_replace	= f_replace,
+	.mss_replace_one = f_replace_one,
 };
 
 static const struct pf_nft_ops *saved;

@@ -397,8 +397,8 @@ static void save_apply(void)
 		snprintf(cmd, sizeof(cmd), "apply %s", path);
 		run(cmd);
 		is_int(R.rc, 0, "apply saved file: exit 0");
-		is_str(K.trace, "getfamily get_config mss_get set_config mss_add mss_add mss_add "
-				"mss_get mss_del", "apply: read, set, replace each rule, drop the rest");
+		is_str(K.trace, "getfamily get_config mss_get set_config mss_get mss_add mss_add "
+				"mss_add mss_del", "apply: read, set, replace each rule, drop the rest");
 		run("save");
 		is_str(R.out, saved, "save | apply round-trips");
 
@@ -440,13 +440,35 @@ static void apply_errors(void)
 	run(cmd);
 	is_int(R.rc, 1, "apply refused half way: exit 1");
 	is_str(R.err, "pmtufix: big.conf:3: mss add 10.3.0.0/16 1460 dir both: rejected\n"
-		      "pmtufix: kernel: too many MSS rules in this namespace (No space left on device)\n"
+		      "pmtufix: kernel: this rule is refused (Invalid argument)\n"
 		      "pmtufix: the previous configuration (1 MSS rule) was restored\n",
 	       "apply refused half way: says where, why, and that it restored");
-	is_str(K.trace, "getfamily get_config mss_get set_config mss_add mss_add "
-			"mss_add mss_get mss_del set_config", "apply refused half way: the requests");
+	is_str(K.trace, "getfamily get_config mss_get set_config mss_get mss_add mss_add "
+			"mss_get mss_del set_config", "apply refused half way: the requests");
 	ok(K.nrules == 1 && K.rules[0].mss == 1400 && K.rescue && K.floor == 0,
 	   "apply refused half way: old rules and settings are back");
+
+	/* A namespace at its rule cap cannot hold both sets: the old prefixes go first. */
+	K.fail_add = 0;
+	K.max_rules = 3;
+	run(cmd);
+	ok(R.rc == 0 && K.nrules == 3 && !K.rescue && K.floor == 1400,
+	   "apply at the rule cap: old prefixes make room, the new set is in");
+	is_str(K.trace, "getfamily get_config mss_get set_config mss_get mss_add mss_add mss_add "
+			"mss_del mss_add", "apply at the rule cap: replace until full, drop, go on");
+	path = write_file("bigger.conf", "mss add 10.5.0.0/16 1460\nmss add 10.6.0.0/16 1460\n"
+					 "mss add 10.7.0.0/16 1460\nmss add 10.8.0.0/16 1460\n");
+	snprintf(cmd, sizeof(cmd), "apply %s", path);
+	run(cmd);
+	ok(R.rc == 1 && strstr(R.err, "bigger.conf:4: mss add 10.8.0.0/16 1460 dir both: ") &&
+	   strstr(R.err, "the previous configuration (3 MSS rules) was restored") &&
+	   K.nrules == 3 && K.rules[0].prefix.addr[1] == 2,
+	   "apply beyond the rule cap: refused, the old set restored");
+	K.max_rules = 0;
+	snprintf(cmd, sizeof(cmd), "apply %s", "big.conf");
+	run("mss flush");
+	run("mss add 10.1.0.0/16 1400");
+	run("set rescue on floor auto");
 
 	/* MSS lines for a module without MSS: nothing changes. */
 	K.fail_add = 0;
