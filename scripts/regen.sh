@@ -83,7 +83,7 @@ if ! "${PYTHON:-python3}" "$gen/tools/net/ynl/ynl-gen-c.py" --mode uapi --header
 	sed 's/^/#   /' "$top/build/ynl/gen.log"
 	exit 1
 fi
-if diff -u "$out" "$new" >"$top/build/ynl/diff.log"; then
+if diff -u --label "$out (committed)" --label "$out (make regen)" "$out" "$new" >"$top/build/ynl/diff.log"; then
 	echo "ok 1 - $out is what make regen generates from $spec"
 	exit 0
 fi
