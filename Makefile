@@ -13,7 +13,7 @@
 # make bench               side-by-side benchmarks in a VM
 # make regen               kmod/uapi/pmtufix.h from Documentation/netlink/pmtufix.yaml
 #                          with the kernel's generator (linux-source-6.12; YNL_SRC)
-# make static              sparse, checkpatch, gcc -fanalyzer and scan-build (TAP)
+# make static              sparse, checkpatch, kernel-doc, gcc -fanalyzer, scan-build (TAP)
 # make fuzz                the CLI's libFuzzer targets, FUZZ_TIME s each (FUZZ_SEED)
 # make install             CLI, man page, completion (DESTDIR honoured)
 

@@ -120,6 +120,10 @@ scripts/regen.sh --check >"$logdir/regen.log" 2>&1
 rc=$?
 cat "$logdir/regen.log"
 tally "$logdir/regen.log" "$rc" "generated UAPI header"
+scripts/check-layout.py >"$logdir/layout.log" 2>&1
+rc=$?
+cat "$logdir/layout.log"
+tally "$logdir/layout.log" "$rc" "layout: include cycles, function length"
 make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
 rc=$?
 cat "$logdir/host-unit.log"

@@ -14,5 +14,7 @@ int main(void)
 	test_decode();
 	test_cli();
 	test_nft();
+	test_backend();
+	test_nlack();
 	return tap_done();
 }

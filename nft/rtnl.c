@@ -1,244 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink plumbing, and what the nft backend changes outside its table:
- * ip rules and one route (rtnetlink, libmnl), src_valid_mark (/proc/sys).
+ * What the nft backend changes outside its table over rtnetlink: the ip
+ * rules and table 500's route; and the uplinks it finds in the main table.
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <arpa/inet.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
-#include "internal.h"
-
-int pfnft_fail(struct pfnft *h, int err, const char *fmt, ...)
-{
-	char what[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (h->err[0]) {
-		char kernel[96];
-
-		snprintf(kernel, sizeof(kernel), "%.95s", h->err);
-		snprintf(h->err, sizeof(h->err), "%.150s: %s", what, kernel);
-	} else {
-		snprintf(h->err, sizeof(h->err), "%s", what);
-	}
-	return err;
-}
-
-const char *pfnft_errmsg(const struct pfnft *h)
-{
-	return h->err;
-}
-
-static struct mnl_socket *open_nl(int bus)
-{
-	struct mnl_socket *s = mnl_socket_open(bus);
-	int one = 1, size = 4 << 20;
-	int fd;
-
-	if (!s)
-		return NULL;
-	if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
-		mnl_socket_close(s);
-		return NULL;
-	}
-	mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &one, sizeof(one));
-	fd = mnl_socket_get_fd(s);
-	/* Room for the answers to a large transaction. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	return s;
-}
-
-int pfnft_open(struct pfnft **hp)
-{
-	struct pfnft *h = calloc(1, sizeof(*h));
-	int err;
-
-	if (!h)
-		return -ENOMEM;
-	h->buf = malloc(PFNFT_BUFSIZE);
-	h->seq = (uint32_t)time(NULL);
-	h->nf = open_nl(NETLINK_NETFILTER);
-	err = h->nf ? 0 : -errno;
-	if (!err) {
-		h->rt = open_nl(NETLINK_ROUTE);
-		err = h->rt ? 0 : -errno;
-	}
-	if (!err && !h->buf)
-		err = -ENOMEM;
-	if (err) {
-		pfnft_close(h);
-		return err;
-	}
-	*hp = h;
-	return 0;
-}
-
-void pfnft_close(struct pfnft *h)
-{
-	if (!h)
-		return;
-	if (h->nf)
-		mnl_socket_close(h->nf);
-	if (h->rt)
-		mnl_socket_close(h->rt);
-	free(h->buf);
-	free(h);
-}
-
-static int error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	struct pfnft *h = data;
-	const struct nlattr *a;
-	unsigned int off;
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (e->error == 0)
-		return MNL_CB_STOP;
-	off = (nlh->nlmsg_flags & NLM_F_CAPPED) ? sizeof(*e) :
-	      sizeof(*e) - sizeof(e->msg) + e->msg.nlmsg_len;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		mnl_attr_for_each(a, nlh, off) {
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(h->err, sizeof(h->err), "%s", mnl_attr_get_str(a));
-		}
-	}
-	errno = -e->error;
-	return MNL_CB_ERROR;
-}
-
-struct talk_cb {
-	mnl_cb_t cb;
-	void *data;
-};
-
-int pfnft_talk(struct pfnft *h, struct mnl_socket *s, struct nlmsghdr *nlh,
-	       mnl_cb_t cb, void *data)
-{
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
-	uint32_t seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(s);
-	ssize_t n;
-	int ret;
-
-	h->err[0] = '\0';
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(s, h->buf, PFNFT_BUFSIZE);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		/* error_cb gets h, the others data. */
-		{
-			char *p = h->buf;
-			size_t left = (size_t)n;
-			const struct nlmsghdr *m;
-
-			ret = MNL_CB_OK;
-			for (m = (const struct nlmsghdr *)p; mnl_nlmsg_ok(m, (int)left);
-			     m = mnl_nlmsg_next(m, (int *)&left)) {
-				if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
-					continue;
-				if (m->nlmsg_type == NLMSG_ERROR)
-					ret = ctl[NLMSG_ERROR](m, h);
-				else if (m->nlmsg_type == NLMSG_DONE)
-					ret = MNL_CB_STOP;
-				else if (m->nlmsg_type >= NLMSG_MIN_TYPE && cb)
-					ret = cb(m, data);
-				if (ret <= MNL_CB_STOP)
-					break;
-			}
-		}
-		if (ret == MNL_CB_ERROR)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* sysctls */
-
-static int sysctl_path(char *path, size_t len, const char *ifname, const char *key)
-{
-	if (strchr(ifname, '/') || !strcmp(ifname, ".") || !strcmp(ifname, ".."))
-		return -EINVAL;
-	snprintf(path, len, "/proc/sys/net/ipv4/conf/%s/%s", ifname, key);
-	return 0;
-}
-
-int pfnft_sysctl_get(const char *ifname, const char *key, int *v)
-{
-	char path[256], buf[32];
-	ssize_t n;
-	int fd;
-
-	if (sysctl_path(path, sizeof(path), ifname, key))
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	*v = atoi(buf);
-	return 0;
-}
-
-int pfnft_sysctl_set(const char *ifname, const char *key, int v)
-{
-	char path[256], buf[32];
-	int fd, n, err = 0;
-
-	if (sysctl_path(path, sizeof(path), ifname, key))
-		return -EINVAL;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%d\n", v);
-	if (write(fd, buf, (size_t)n) != n)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-uint32_t pfnft_min_pmtu(void)
-{
-	char buf[32];
-	ssize_t n;
-	int fd = open("/proc/sys/net/ipv4/route/min_pmtu", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 552;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 552;
-	buf[n] = '\0';
-	return (uint32_t)strtoul(buf, NULL, 10);
-}
+#include "nl.h"
+#include "rtnl.h"
 
 /* ------------------------------------------------------------------ */
 /* Rules and routes */
@@ -399,7 +172,7 @@ int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
 	return n;
 }
 
-bool pfnft_routing_present(struct pfnft *h, const struct pfnft_conf *conf)
+bool pfnft_routing_present(struct pfnft *h, const struct pf_config *conf)
 {
 	struct msgs rules = { .ours = true }, routes = { .ours = true, .table = conf->table };
 	bool ok;
@@ -432,11 +205,11 @@ static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
 	return nlh;
 }
 
-static int add_rules_and_route(struct pfnft *h, const struct pfnft_conf *c)
+static int add_rules_and_route(struct pfnft *h, const struct pf_config *c)
 {
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	unsigned int ifindex[PFNFT_MAX_UPLINKS];
+	unsigned int ifindex[PF_MAX_UPLINKS];
 	int err;
 
 	for (unsigned int i = 0; i < c->n_uplinks; i++) {
@@ -500,7 +273,7 @@ static int add_rules_and_route(struct pfnft *h, const struct pfnft_conf *c)
 	return 0;
 }
 
-int pfnft_routing_install(struct pfnft *h, const struct pfnft_conf *c)
+int pfnft_routing_install(struct pfnft *h, const struct pf_config *c)
 {
 	bool found;
 	int n, err;
@@ -521,7 +294,7 @@ int pfnft_routing_install(struct pfnft *h, const struct pfnft_conf *c)
 /* Uplinks */
 
 struct uplinks {
-	unsigned int ifindex[PFNFT_MAX_UPLINKS];
+	unsigned int ifindex[PF_MAX_UPLINKS];
 	unsigned int n;
 };
 
@@ -530,7 +303,7 @@ static void add_ifindex(struct uplinks *u, unsigned int ifindex)
 	for (unsigned int i = 0; i < u->n; i++)
 		if (u->ifindex[i] == ifindex)
 			return;
-	if (u->n < PFNFT_MAX_UPLINKS && ifindex)
+	if (u->n < PF_MAX_UPLINKS && ifindex)
 		u->ifindex[u->n++] = ifindex;
 }
 
@@ -584,7 +357,7 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-int pfnft_find_uplinks(struct pfnft *h, struct pfnft_conf *c)
+int pfnft_find_uplinks(struct pfnft *h, struct pf_config *c)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
 	struct uplinks u = { .n = 0 };
