@@ -11,6 +11,8 @@
 # make check-debug         the safety selftests on a debug kernel (KASAN, lockdep, ...)
 # make demo                the seed's scenario in a VM, narrated
 # make bench               side-by-side benchmarks in a VM
+# make regen               kmod/uapi/pmtufix.h from Documentation/netlink/pmtufix.yaml
+#                          with the kernel's generator (linux-source-6.12; YNL_SRC)
 # make static              sparse, checkpatch, kernel-doc, gcc -fanalyzer, scan-build (TAP)
 # make fuzz                the CLI's libFuzzer targets, FUZZ_TIME s each (FUZZ_SEED)
 # make install             CLI, man page, completion (DESTDIR honoured)
@@ -29,6 +31,7 @@ kdir = $(if $(and $(KDIR),$(filter $(1),$(KVER))),$(KDIR),/lib/modules/$(1)/buil
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
 
 .PHONY: all module modules cli deps check check-debug check-host check-vm demo bench install clean static fuzz \
+	regen \
 	fuzz-smoke FORCE
 
 all: module cli
@@ -69,6 +72,9 @@ bench: deps
 
 static:
 	@$(TOP)/scripts/static-check.sh
+
+regen:
+	@$(TOP)/scripts/regen.sh
 
 fuzz fuzz-smoke:
 	@$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) $@

@@ -5,9 +5,9 @@
 #
 # Everything `make check` runs: builds the module for every supported kernel
 # and the CLI, runs the host-side tests (CLI unit tests, the netlink spec
-# check, and the scenarios that need no module on this machine's own kernel),
-# then each selftest in a fresh VM per kernel, and, when asked, last on the
-# debug kernel (built meanwhile in the background, or taken from its cache).
+# check and regenerated UAPI header, the scenarios that need no module on this
+# machine's own kernel), then each selftest in a fresh VM per kernel, and, when
+# asked, last on the debug kernel (built meanwhile in the background, or cached).
 # Every test program speaks TAP; its `ok`/`not ok` lines are counted.
 # A program that exits non-zero without a `not ok` line, or a guest whose
 # kernel logged a splat, counts as one more failure. Ends with the line
@@ -115,7 +115,11 @@ phase_start "host tests"
 scripts/check-spec.py >"$logdir/spec.log" 2>&1
 rc=$?
 cat "$logdir/spec.log"
-tally "$logdir/spec.log" "$rc" "netlink spec vs header and kernel"
+tally "$logdir/spec.log" "$rc" "netlink spec vs kernel"
+scripts/regen.sh --check >"$logdir/regen.log" 2>&1
+rc=$?
+cat "$logdir/regen.log"
+tally "$logdir/regen.log" "$rc" "generated UAPI header"
 scripts/check-layout.py >"$logdir/layout.log" 2>&1
 rc=$?
 cat "$logdir/layout.log"
