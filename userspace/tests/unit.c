@@ -14,5 +14,6 @@ int main(void)
 	test_decode();
 	test_cli();
 	test_nft();
+	test_doctor();
 	return tap_done();
 }
