@@ -279,6 +279,8 @@ int pf_doc_probe(struct in_addr dest, int port, struct pf_probe_ev *ev, struct p
 	if (rt.cloned && rt.mtu)
 		ev->route_mtu_before = rt.mtu;
 	ev->first_size = dev_mtu(rt.oif);
+	if (ev->first_size > 65535)	/* lo: no datagram is that big */
+		ev->first_size = 65535;
 	if (ev->first_size < 68)
 		return -ENODEV;
 	err = sock_open(&p, dest, port);

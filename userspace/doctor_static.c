@@ -85,7 +85,8 @@ static unsigned int cut_off_gateways(const struct pf_link *x, const struct pf_gw
 		const char *oif = "another interface";
 		int err;
 
-		if (g[i].oif != x->ifindex || pf_rt_get(g[i].gw, none, 0, &to))
+		if (g[i].oif != x->ifindex || pf_rt_get(g[i].gw, none, 0, &to) ||
+		    !to.prefsrc.s_addr)
 			continue;
 		err = pf_rt_get(to.prefsrc, g[i].gw, x->ifindex, &back);
 		if (err != -EXDEV)
