@@ -21,7 +21,8 @@
 const char pf_usage_doctor[] =
 	"Usage: pmtufix doctor [ DEST [ PORT ] ]\n"
 	"where  DEST := an IPv4 address to probe the path MTU toward (UDP, DF set)\n"
-	"       PORT := the UDP port to probe (default 33434, where nobody listens)\n"
+	"       PORT := a TCP port that accepts connections on DEST: 64 KiB are sent\n"
+	"               over one connection, as an application would\n"
 	"Checks rp_filter, interface MTUs, cached PMTUs, firewall rules, counters and\n"
 	"pmtufix itself; with DEST, finds the path MTU and where frag-needed errors go.\n"
 	"Exit status: 0 nothing wrong, 1 something is, 2 usage.\n";
@@ -101,7 +102,7 @@ static void self_findings(struct run *r)
 			    ": errors arrive where the quoted peer does not route" : "");
 }
 
-static void counters(struct run *r)
+static void counters(struct run *r, bool tcp_probe)
 {
 	double s = (double)since_ms(&r->t0) / 1000;
 
@@ -114,7 +115,8 @@ static void counters(struct run *r)
 	if (r->have_to && r->to1 > r->to0)
 		pf_find_add(&r->f, PF_SEV_WARN, "netstat.tcp_timeouts", NULL, "TCPTimeouts rose "
 			    "by %llu in %.1f s: connections wait for retransmission timeouts (as "
-			    "behind a PMTU black hole)", (unsigned long long)(r->to1 - r->to0), s);
+			    "behind a PMTU black hole)%s", (unsigned long long)(r->to1 - r->to0), s,
+			    tcp_probe ? ", the probe's own connection included" : "");
 }
 
 /* The probe's evidence, completed with what pmtufix did meanwhile. */
@@ -151,6 +153,7 @@ static void print_probe(const struct pf_probe_ev *ev)
 
 	pf_open_object("probe");
 	pf_print_string(PF_JSON, "dest", NULL, inet_ntop(AF_INET, &ev->dest, a, sizeof(a)));
+	pf_print_bool(PF_JSON, "tcp", NULL, ev->tcp);
 	pf_print_uint(PF_JSON, "probes", NULL, ev->probes);
 	pf_print_uint(PF_JSON, "first_size", NULL, ev->first_size);
 	pf_print_uint(PF_JSON, "largest_ok", NULL, ev->largest_ok);
@@ -247,7 +250,7 @@ int pf_cmd_doctor(struct pf_ctx *c, int argc, char **argv)
 	sample(&r, &r.rpf1, &r.to1);
 	pf_doctor_self(c, &r.self1);
 	self_findings(&r);
-	counters(&r);
+	counters(&r, argc > 1);
 	if (argc > 0 && err)
 		pf_find_add(&r.f, PF_SEV_SKIP, "probe", NULL, "cannot probe %s: %s", argv[0],
 			    strerror(-err));

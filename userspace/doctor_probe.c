@@ -6,7 +6,9 @@
  * about DEST before reverse-path filtering or a firewall can drop it; the
  * probe's own socket (IP_RECVERR) tells what the kernel let through: the
  * difference is what this host drops. DEST's "port unreachable" says a size
- * arrived.
+ * arrived. With a PORT, one TCP connection sends 64 KiB first, as an
+ * application would; only if it stalls without an error do datagrams follow,
+ * to find what size arrives.
  */
 
 #include <arpa/inet.h>
@@ -17,6 +19,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/ip.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +35,10 @@
 #define PROBE_GAP_MS	50	/* at least this between two */
 #define PROBE_BUDGET_MS	3000
 #define PROBE_PORT	33434	/* traceroute's: nobody listens there */
+#define TCP_CONNECT_MS	1000
+#define TCP_WAIT_MS	2000	/* for TCP_BYTES to be acknowledged */
+#define TCP_TICK_MS	50
+#define TCP_BYTES	65536
 
 struct probe {
 	int sock, pkt;
@@ -222,10 +229,10 @@ out:
 	return mtu;
 }
 
-static int sock_open(struct probe *p, struct in_addr dest, int port)
+static int sock_open(struct probe *p, struct in_addr dest)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dest,
-				  .sin_port = htons(port ? port : PROBE_PORT) };
+				  .sin_port = htons(PROBE_PORT) };
 	socklen_t len = sizeof(p->local);
 	int probe = IP_PMTUDISC_PROBE, one = 1;
 
@@ -238,6 +245,82 @@ static int sock_open(struct probe *p, struct in_addr dest, int port)
 	    getsockname(p->sock, (struct sockaddr *)&p->local, &len) < 0)
 		return -errno;
 	return 0;
+}
+
+static int tcp_connect(struct probe *p, struct in_addr dest, int port)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dest,
+				  .sin_port = htons(port) };
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	socklen_t len = sizeof(p->local), el = sizeof(int);
+	struct pollfd pfd;
+	int soerr = 0;
+
+	p->sock = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (p->sock < 0)
+		return -errno;
+	/* Closed with a reset: no orphan keeps resending what the path drops. */
+	setsockopt(p->sock, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+	if (connect(p->sock, (struct sockaddr *)&to, sizeof(to)) < 0 && errno != EINPROGRESS)
+		return -errno;
+	pfd.fd = p->sock;
+	pfd.events = POLLOUT;
+	if (poll(&pfd, 1, TCP_CONNECT_MS) != 1)
+		return -ETIMEDOUT;
+	if (getsockopt(p->sock, SOL_SOCKET, SO_ERROR, &soerr, &el) < 0 || soerr)
+		return soerr ? -soerr : -errno;
+	if (getsockname(p->sock, (struct sockaddr *)&p->local, &len) < 0)
+		return -errno;
+	return 0;
+}
+
+static bool tcp_info(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	return !getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
+}
+
+/*
+ * Send TCP_BYTES as an application would (segments as large as the peer's
+ * MSS and the PMTU allow) and watch: all acknowledged, a frag-needed, or a
+ * stall. The kernel applied an error when the socket's PMTU went down.
+ */
+static void tcp_send(struct probe *p)
+{
+	static char payload[TCP_BYTES];
+	struct pollfd pfd = { p->pkt, POLLIN, 0 };
+	long end = now_ms() + TCP_WAIT_MS;
+	struct tcp_info ti;
+	size_t sent = 0;
+
+	if (tcp_info(p->sock, &ti) && ti.tcpi_pmtu && ti.tcpi_pmtu < p->ev->first_size)
+		p->ev->first_size = ti.tcpi_pmtu;
+	p->ev->probes = 1;
+	while (!p->answered && now_ms() < end) {
+		ssize_t n = 0;
+
+		if (sent < TCP_BYTES)
+			n = send(p->sock, payload + sent, TCP_BYTES - sent,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		sent += n > 0 ? (size_t)n : 0;
+		if (p->pkt < 0)
+			usleep(TCP_TICK_MS * 1000);
+		else if (poll(&pfd, 1, TCP_TICK_MS) > 0)
+			capture_read(p);
+		p->answered = tcp_info(p->sock, &ti) && sent == TCP_BYTES && !ti.tcpi_unacked;
+	}
+	tcp_info(p->sock, &ti);
+	p->ev->delivered = ti.tcpi_pmtu && ti.tcpi_pmtu < p->ev->first_size;
+	if (p->ev->delivered && !p->ev->err_seen) {
+		p->ev->err_seen = true;	/* not captured: its source is unknown */
+		p->ev->err_mtu = ti.tcpi_pmtu;
+	}
+	if (p->answered)
+		p->ev->largest_ok = ti.tcpi_pmtu;
+	if (p->ev->delivered || !p->answered)
+		p->ev->largest_lost = p->ev->first_size;
 }
 
 /* After the probe: how strict RPF judges the error, where its source routes, the cache. */
@@ -283,17 +366,30 @@ int pf_doc_probe(struct in_addr dest, int port, struct pf_probe_ev *ev, struct p
 		ev->first_size = 65535;
 	if (ev->first_size < 68)
 		return -ENODEV;
-	err = sock_open(&p, dest, port);
-	if (err)
-		goto out;
 	p.pkt = capture_open(dest);
 	ev->captured = p.pkt >= 0;
 	if (!ev->captured)
 		pf_find_add(f, PF_SEV_SKIP, "probe.capture", NULL, "cannot capture ICMP (%s%s): "
 			    "an error this host drops is invisible, only those it accepts are "
 			    "seen", strerror(-p.pkt), p.pkt == -EPERM ? ", CAP_NET_RAW is needed" : "");
+	if (port) {
+		ev->tcp = true;
+		err = tcp_connect(&p, dest, port);
+		if (err)
+			goto out;
+		tcp_send(&p);
+		if (p.answered || ev->err_seen)
+			goto judge;
+		/* A stall and no error: the datagrams below find what size arrives. */
+		close(p.sock);
+		p.sock = -1;
+	}
+	err = sock_open(&p, dest);
+	if (err)
+		goto out;
 	probe_sizes(&p);
 	errqueue_read(&p);
+judge:
 	judge(&p, dest);
 out:
 	if (p.sock >= 0)
