@@ -27,7 +27,14 @@
 # doctor_unpriv     no capabilities: the firewall, the capture and pmtufix's
 #                   state are reported as skipped, the probe still runs
 #
-# Every probe must stay within its bounds (6 datagrams).
+# doctor_tcp_rpf    the same as doctor_rpf with a TCP probe (DEST PORT, one
+#                   connection sending 64 KiB): probe.rpf_drop; with pmtufix
+#                   loaded: probe.rescued, exit 0
+# doctor_tcp_blackhole  doctor_blackhole with a TCP probe: the stall is
+#                   followed by datagrams that find 1500 arrives
+#
+# Every probe must stay within its bounds (6 datagrams, or one connection and
+# at most 6 datagrams).
 #
 # Usage: test-doctor.sh [-t "case ..."] [-v]
 #   STALL_TIMEOUT (s, default 4), WORK_TIMEOUT (s, default 20)
@@ -48,7 +55,9 @@ tests="
 	doctor_blackhole	no error is ever sent: black hole, the MSS rule fixes
 	doctor_overlay	vxlan MTU above the uplink's minus 50: verdict and fix
 	doctor_healthy	errors from 10.10.10.1: exit 0, no false alarm
-	doctor_unpriv	without capabilities: skipped checks named, the rest runs"
+	doctor_unpriv	without capabilities: skipped checks named, the rest runs
+	doctor_tcp_rpf	TCP probe, strict RPF: verdict, then rescued with pmtufix
+	doctor_tcp_blackhole	TCP probe, no error sent: black hole, the MSS rule fixes"
 
 DOC_JSON='' DOC_RC=0
 # doctor NS [ARGS...]: run it, JSON in $DOC_JSON, exit code in $DOC_RC.
@@ -313,11 +322,81 @@ doctor_unpriv()
 	log_test "$name: skipped checks named, the probe still runs"
 }
 
+SINK_PORT=5201
+# A TCP sink on the client for the TCP probe.
+sink_start()
+{
+	lib_tmpdir || return 1
+	ns_spawn "$CLI" "$LIB_TMPDIR/sink.log" socat -u \
+		"TCP-LISTEN:$SINK_PORT,reuseaddr,fork" OPEN:/dev/null
+	busywait 10000 tcp_listening "$CLI" "$SINK_PORT"
+}
+
+doctor_tcp_rpf()
+{
+	local name="TCP probe, rp_filter=1, errors from $RTR_MGMT_IP"
+
+	setup rpf=1 mgmt_src=1 || { log_test "$name: setup"; return; }
+	sink_start || check_err 1 "the sink did not start"
+	doctor "$SRV" "$CLI_IP" "$SINK_PORT"
+	log_doc
+	check_verdict error probe.rpf_drop 1
+	check_bounded
+	[[ $(doc probe error_source) == "$RTR_MGMT_IP" && $(doc probe strict_rpf) == drop ]]
+	check_err $? "source '$(doc probe error_source)', strict_rpf '$(doc probe strict_rpf)'"
+	# One connection, no datagram: the error was about the TCP flow.
+	[[ $(doc probe tcp) == true && $(doc probe probes) == 1 ]]
+	check_err $? "tcp '$(doc probe tcp)', probes '$(doc probe probes)': not one connection"
+	log_test "$name: verdict probe.rpf_drop"
+
+	topo_flush_pmtu
+	pmtufix_load || check_err 1 "cannot load pmtufix"
+	doctor "$SRV" "$CLI_IP" "$SINK_PORT"
+	log_doc
+	check_verdict ok probe.rescued 0
+	check_no_alarm
+	((RET == 0)) && [[ $(doc probe cached_mtu) == 1500 ]]
+	check_err $? "cached mtu '$(doc probe cached_mtu)', not 1500"
+	log_test "$name: with the fix, rescued and exit 0"
+}
+
+doctor_tcp_blackhole()
+{
+	local name="TCP probe, no error ever sent" fix
+
+	setup rpf=1 mgmt_src=0 || { log_test "$name: setup"; return; }
+	rtr nft -f - <<-EOF || check_err 1 "cannot silence the router"
+		table ip silent {
+			chain output {
+				type filter hook output priority filter; policy accept;
+				icmp type destination-unreachable icmp code frag-needed drop
+			}
+		}
+	EOF
+	sink_start || check_err 1 "the sink did not start"
+	doctor "$SRV" "$CLI_IP" "$SINK_PORT"
+	log_doc
+	check_verdict error probe.black_hole 1
+	check_bounded
+	fix=$(doc fix probe.black_hole)
+	[[ $fix == "pmtufix mss add $CLI_IP/32 1460" ]]
+	check_err $? "fix: $fix"
+	[[ $(doc probe tcp) == true ]]
+	check_err $? "the probe was not over TCP"
+	log_test "$name: verdict probe.black_hole, fix an MSS rule"
+
+	pmtufix_load || check_err 1 "cannot load pmtufix"
+	# shellcheck disable=SC2086 # the command as printed
+	pmtufix "$SRV" ${fix#pmtufix } || check_err 1 "the fix failed: $fix"
+	check_seed_transfer "$WORK_TIMEOUT"
+	log_test "$name: the transfer completes with the fix"
+}
+
 tests_parse_args "$@"
 
 require_root
 require_pmtufix
-require_cmd ip nft setpriv "$PYTHON"
+require_cmd ip nft setpriv socat "$PYTHON"
 log_info "kernel $(uname -r)"
 
 tests_run
