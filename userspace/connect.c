@@ -13,10 +13,13 @@
 #include "connect.h"
 
 /* Like `ip -n`: a name under /run/netns, or a path such as /proc/PID/ns/net. */
-static int enter_netns(struct pf_ctx *c)
+int pf_enter_netns(struct pf_ctx *c)
 {
 	char path[4096];
 	int fd;
+
+	if (!c->netns)
+		return PF_EXIT_OK;
 
 	if (strchr(c->netns, '/'))
 		snprintf(path, sizeof(path), "%s", c->netns);
@@ -34,6 +37,7 @@ static int enter_netns(struct pf_ctx *c)
 		return PF_EXIT_FAIL;
 	}
 	close(fd);
+	c->netns = NULL;	/* entered: the rest of the run stays here */
 	return PF_EXIT_OK;
 }
 
@@ -64,7 +68,7 @@ int pf_connect(struct pf_ctx *c)
 
 	if (c->ops)
 		return PF_EXIT_OK;
-	if (c->netns && enter_netns(c))
+	if (pf_enter_netns(c))
 		return PF_EXIT_FAIL;
 	if (pf_backend_override)
 		return open_backend(c, pf_backend_override) ? PF_EXIT_FAIL : PF_EXIT_OK;

@@ -5,6 +5,9 @@
 
 #include "ctx.h"
 
+/* Enter the namespace -n named, once; PF_EXIT_OK or PF_EXIT_FAIL. */
+int pf_enter_netns(struct pf_ctx *c);
+
 /*
  * Enter the namespace, pick the backend: open the socket and find the family,
  * or open the nft backend. 0 or PF_EXIT_FAIL.

@@ -67,7 +67,7 @@ _pmtufix()
 				--netns --backend --version --help" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "show set stats mss monitor
-				save apply down help" -- "$cur")
+				save apply down doctor help" -- "$cur")
 		fi
 		return
 	fi
@@ -128,6 +128,10 @@ _pmtufix()
 		fi
 		;;
 	show | monitor | save | down)
+		[ "$n" -eq 0 ] && w="help"
+		;;
+	doctor)
+		# DEST and PORT: nothing to offer but help.
 		[ "$n" -eq 0 ] && w="help"
 		;;
 	apply)

@@ -28,5 +28,6 @@ void test_cli(void);
 void test_nft(void);
 void test_backend(void);
 void test_nlack(void);
+void test_doctor(void);
 
 #endif /* PMTUFIX_TAP_H */

@@ -16,5 +16,6 @@ int main(void)
 	test_nft();
 	test_backend();
 	test_nlack();
+	test_doctor();
 	return tap_done();
 }
