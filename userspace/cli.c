@@ -19,7 +19,7 @@
 
 const char pf_usage_main[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | help }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | agent | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"\n"
 	"  show               settings and counters (the default command)\n"
@@ -30,6 +30,7 @@ const char pf_usage_main[] =
 	"  save               print settings and MSS rules as 'apply' reads them\n"
 	"  apply { FILE | - } make settings and MSS rules those of FILE\n"
 	"  down               remove what the nft backend installed\n"
+	"  agent              apply a file and keep it applied; /metrics, /healthz\n"
 	"  COMMAND help       arguments of COMMAND\n"
 	"\n"
 	"  -j, --json         JSON output\n"
@@ -44,7 +45,7 @@ const char pf_usage_main[] =
 /* After a usage error: the grammar, without the explanations. */
 static const char usage_short[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | help }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | agent | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"Run 'pmtufix help' for more.\n";
 
@@ -68,6 +69,7 @@ static const struct {
 	{ "save",	pf_cmd_save },
 	{ "apply",	pf_cmd_apply },
 	{ "down",	pf_cmd_down },
+	{ "agent",	pf_cmd_agent },
 	{ "help",	cmd_help },
 };
 

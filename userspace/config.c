@@ -404,3 +404,8 @@ int pf_cmd_down(struct pf_ctx *c, int argc, char **argv)
 		 "removes it everywhere ('pmtufix --backend nft down' removes an nft table)");
 	return PF_EXIT_FAIL;
 }
+
+int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
+{
+	return apply(c, d, name);
+}
