@@ -11,6 +11,7 @@ pkgs=(
 	qemu-system-x86 busybox-static			# the VM rig
 	iproute2 nftables tcpdump socat openssl curl python3 python3-yaml procps	# scenarios, spec check
 	iperf3						# make bench
+	prometheus					# promtool: metrics and alert rules (test-agent.sh)
 	linux-source-6.12 ccache bc bison flex libelf-dev libssl-dev dwarves	# the debug kernel
 	sparse clang clang-tools libclang-rt-14-dev shellcheck	# make static, make fuzz
 )
