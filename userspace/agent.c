@@ -57,7 +57,7 @@ struct agent {
 	bool armed, stop;
 	unsigned int delay_ms;
 	struct pf_agent_metrics m;
-	char problem[256];
+	char problem[384];
 };
 
 /* One line per action on stderr, as journald takes it. */
@@ -160,20 +160,22 @@ static void unhealthy(struct agent *a, const char *why)
 static void repair(struct agent *a, const char *why, bool moved)
 {
 	char after[256];
+	bool failed;
+	int st;
 
 	say(a, "%s: applying %s on the %s backend", why, a->file, pf_rc_backend_name(a->c));
 	a->m.applies++;
+	failed = pf_rc_apply(a->c, &a->want, a->file) != PF_EXIT_OK;
 	after[0] = '\0';
-	if (pf_rc_apply(a->c, &a->want, a->file))
-		snprintf(after, sizeof(after), "applying %s failed", a->file);
-	else if (pf_rc_check(a->c, &a->want, after, sizeof(after)) == 0)
-		after[0] = '\0';
-	else if (!after[0])
-		snprintf(after, sizeof(after), "still not in place after applying %s", a->file);
-	if (after[0]) {
+	st = pf_rc_check(a->c, &a->want, after, sizeof(after));
+	if (failed || st) {
+		char problem[sizeof(after) + 64];
+
+		snprintf(problem, sizeof(problem), "%s %s%s%s%s", failed ? "applying" : "after applying",
+			 a->file, failed ? " failed" : "", st ? ": " : "", st ? after : "");
 		a->m.failures++;
-		say(a, "not in place: %s", after);
-		unhealthy(a, after);
+		say(a, "not in place: %s", problem);
+		unhealthy(a, problem);
 		return;
 	}
 	say(a, "in place on the %s backend", pf_rc_backend_name(a->c));
