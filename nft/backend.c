@@ -40,7 +40,7 @@ int pfnft_get(struct pfnft *h, struct pfnft_state *st)
 	return 0;
 }
 
-static int uplink_index(const struct pfnft_conf *c, const char *name)
+static int uplink_index(const struct pf_config *c, const char *name)
 {
 	for (unsigned int i = 0; i < c->n_uplinks; i++)
 		if (!strcmp(c->uplinks[i], name))
@@ -48,7 +48,7 @@ static int uplink_index(const struct pfnft_conf *c, const char *name)
 	return -1;
 }
 
-static int check_conf(struct pfnft *h, const struct pfnft_conf *c)
+static int check_conf(struct pfnft *h, const struct pf_config *c)
 {
 	if (!c->mask || !c->mark || (c->mark & ~c->mask))
 		return pfnft_fail(h, -EINVAL, "mark 0x%x/0x%x: the mark must be non-zero and "
@@ -65,8 +65,8 @@ static int check_conf(struct pfnft *h, const struct pfnft_conf *c)
 }
 
 /* Put back src_valid_mark of the uplinks of old that we changed and want drops. */
-static void restore_svm(const struct pfnft_conf *old, const bool *changed,
-			const struct pfnft_conf *want, const bool *keep)
+static void restore_svm(const struct pf_config *old, const bool *changed,
+			const struct pf_config *want, const bool *keep)
 {
 	for (unsigned int i = 0; i < old->n_uplinks; i++) {
 		int j = want ? uplink_index(want, old->uplinks[i]) : -1;
@@ -77,11 +77,11 @@ static void restore_svm(const struct pfnft_conf *old, const bool *changed,
 	}
 }
 
-int pfnft_set(struct pfnft *h, const struct pfnft_conf *want)
+int pfnft_set(struct pfnft *h, const struct pf_config *want)
 {
 	struct pfnft_state cur;
-	struct pfnft_conf w = *want;
-	bool svm[PFNFT_MAX_UPLINKS] = { false }, fresh[PFNFT_MAX_UPLINKS] = { false };
+	struct pf_config w = *want;
+	bool svm[PF_MAX_UPLINKS] = { false }, fresh[PF_MAX_UPLINKS] = { false };
 	uint32_t floor;
 	int err;
 
@@ -200,7 +200,7 @@ int pfnft_reset_counters(struct pfnft *h)
 	return pfnft_table_reset(h);
 }
 
-int pfnft_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
+int pfnft_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n)
 {
 	struct pfnft_table_state ts;
 	int err = pfnft_table_read(h, &ts);
@@ -225,7 +225,7 @@ static int ensure_table(struct pfnft *h)
 	return pfnft_table_apply(h, false, &cur.conf, NULL, cur.floor_eff);
 }
 
-static const char *fmt_prefix(const struct pfnft_prefix *p, char *buf, size_t len)
+static const char *fmt_prefix(const struct pf_prefix *p, char *buf, size_t len)
 {
 	char addr[64];
 
@@ -235,9 +235,9 @@ static const char *fmt_prefix(const struct pfnft_prefix *p, char *buf, size_t le
 }
 
 /* Sorted v: every prefix disjoint from the others, or say which are not. */
-static int check_disjoint(struct pfnft *h, const struct pfnft_mss *v, size_t n)
+static int check_disjoint(struct pfnft *h, const struct pf_mss_rule *v, size_t n)
 {
-	size_t i = pfnft_mss_overlap(v, n);
+	size_t i = pf_mss_overlap(v, n);
 	char a[64], b[64];
 
 	if (i == n)
@@ -250,9 +250,9 @@ static int check_disjoint(struct pfnft *h, const struct pfnft_mss *v, size_t n)
 			  "prefixes", a, b);
 }
 
-int pfnft_mss_add(struct pfnft *h, const struct pfnft_mss *r)
+int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r)
 {
-	struct pfnft_mss *v, *nv;
+	struct pf_mss_rule *v, *nv;
 	size_t n;
 	int err;
 
@@ -268,7 +268,7 @@ int pfnft_mss_add(struct pfnft *h, const struct pfnft_mss *r)
 	}
 	v = nv;
 	v[n++] = *r;
-	pfnft_mss_sort(v, n);
+	pf_mss_sort(v, n);
 	err = check_disjoint(h, v, n);
 	free(v);
 	if (err)
@@ -277,9 +277,9 @@ int pfnft_mss_add(struct pfnft *h, const struct pfnft_mss *r)
 	return err ? pfnft_fail(h, err, "cannot add the MSS rule") : 0;
 }
 
-int pfnft_mss_del(struct pfnft *h, const struct pfnft_prefix *p)
+int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p)
 {
-	struct pfnft_mss *v;
+	struct pf_mss_rule *v;
 	size_t n;
 	int err = pfnft_mss_list(h, &v, &n);
 
@@ -298,9 +298,9 @@ int pfnft_mss_del(struct pfnft *h, const struct pfnft_prefix *p)
 	return err;
 }
 
-int pfnft_mss_replace(struct pfnft *h, const struct pfnft_mss *want, size_t nw)
+int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *want, size_t nw)
 {
-	struct pfnft_mss *v = NULL, *cur;
+	struct pf_mss_rule *v = NULL, *cur;
 	size_t n;
 	int err;
 
@@ -309,7 +309,7 @@ int pfnft_mss_replace(struct pfnft *h, const struct pfnft_mss *want, size_t nw)
 		if (!v)
 			return -ENOMEM;
 		memcpy(v, want, nw * sizeof(*v));
-		pfnft_mss_sort(v, nw);
+		pf_mss_sort(v, nw);
 		err = check_disjoint(h, v, nw);
 		if (!err)
 			err = ensure_table(h);

@@ -28,9 +28,12 @@ const uint32_t pfnft_counter_reason[PFNFT_C_MAX] = {
 
 static const char *const log_names[] = { "none", "rescue", "all" };
 
-void pfnft_conf_default(struct pfnft_conf *c)
+void pfnft_conf_default(struct pf_config *c)
 {
 	memset(c, 0, sizeof(*c));
+	/* The nft backend has every setting but the module's version. */
+	c->has_rescue = c->has_log = c->has_floor = true;
+	c->has_mark = c->has_table = c->has_pref = c->has_uplinks = true;
 	c->rescue = false;
 	c->log = PMTUFIX_LOG_NONE;
 	c->floor = 0;
@@ -41,7 +44,7 @@ void pfnft_conf_default(struct pfnft_conf *c)
 }
 
 /* The comment of chain "config": the words of `pmtufix set`. */
-int pfnft_conf_format(const struct pfnft_conf *c, char *buf, size_t len)
+int pfnft_conf_format(const struct pf_config *c, char *buf, size_t len)
 {
 	char floor[16];
 	int n;
@@ -70,11 +73,11 @@ static int parse_num(const char *s, uint32_t *v)
 }
 
 /* Reads what pfnft_conf_format() wrote; unknown words are skipped in pairs. */
-int pfnft_conf_parse(const char *s, struct pfnft_conf *c)
+int pfnft_conf_parse(const char *s, struct pf_config *c)
 {
 	char copy[256], *save = NULL, *key, *val;
 	unsigned int uplinks = c->n_uplinks;
-	char names[PFNFT_MAX_UPLINKS][IF_NAMESIZE];
+	char names[PF_MAX_UPLINKS][IF_NAMESIZE];
 
 	memcpy(names, c->uplinks, sizeof(names));
 	pfnft_conf_default(c);
@@ -113,107 +116,4 @@ int pfnft_conf_parse(const char *s, struct pfnft_conf *c)
 		}
 	}
 	return 0;
-}
-
-static size_t alen(uint8_t family)
-{
-	return family == AF_INET ? 4 : 16;
-}
-
-int pfnft_mss_cmp(const struct pfnft_mss *a, const struct pfnft_mss *b)
-{
-	int r;
-
-	if (a->prefix.family != b->prefix.family)
-		return a->prefix.family == AF_INET ? -1 : 1;
-	r = memcmp(a->prefix.addr, b->prefix.addr, alen(a->prefix.family));
-	if (r)
-		return r;
-	if (a->prefix.len != b->prefix.len)
-		return (int)a->prefix.len - (int)b->prefix.len;
-	if (a->mss != b->mss)
-		return a->mss < b->mss ? -1 : 1;
-	return (int)a->dir - (int)b->dir;
-}
-
-static int mss_qsort_cmp(const void *a, const void *b)
-{
-	return pfnft_mss_cmp(a, b);
-}
-
-void pfnft_mss_sort(struct pfnft_mss *v, size_t n)
-{
-	if (n > 1)
-		qsort(v, n, sizeof(*v), mss_qsort_cmp);
-}
-
-bool pfnft_prefix_range(const struct pfnft_prefix *p, uint8_t start[16], uint8_t end[16])
-{
-	size_t n = alen(p->family), i;
-	unsigned int carry = 1;
-
-	memset(start, 0, 16);
-	memset(end, 0, 16);
-	for (i = 0; i < n; i++) {
-		unsigned int bit = (unsigned int)i * 8;
-		uint8_t mask;
-
-		if (bit >= p->len)
-			mask = 0;
-		else if (bit + 8 <= p->len)
-			mask = 0xff;
-		else
-			mask = (uint8_t)(0xff << (8 - (p->len - bit)));
-		start[i] = p->addr[i] & mask;
-		end[i] = start[i] | (uint8_t)~mask;	/* last address */
-	}
-	/* end = last + 1 */
-	for (i = n; i-- > 0 && carry;) {
-		unsigned int v = end[i] + carry;
-
-		end[i] = (uint8_t)v;
-		carry = v >> 8;
-	}
-	return !carry;
-}
-
-int pfnft_range_prefix(uint8_t family, const uint8_t *start, const uint8_t *end,
-		       struct pfnft_prefix *p)
-{
-	uint8_t s[16], e[16];
-	size_t n = alen(family);
-	unsigned int len;
-
-	memset(p, 0, sizeof(*p));
-	p->family = family;
-	memcpy(p->addr, start, n);
-	for (len = 0; len <= n * 8; len++) {
-		p->len = (uint8_t)len;
-		if (!pfnft_prefix_range(p, s, e)) {
-			if (!end && !memcmp(s, start, n))
-				return 0;
-			continue;
-		}
-		if (end && !memcmp(s, start, n) && !memcmp(e, end, n))
-			return 0;
-	}
-	return -1;
-}
-
-/* Sorted by address: a prefix overlaps a later one iff it reaches the next start. */
-size_t pfnft_mss_overlap(const struct pfnft_mss *v, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		uint8_t s1[16], e1[16], s2[16], e2[16];
-		size_t l = alen(v[i].prefix.family);
-
-		if (v[i].prefix.family != v[i + 1].prefix.family)
-			continue;
-		if (!pfnft_prefix_range(&v[i].prefix, s1, e1))
-			return i;	/* reaches the end of the space */
-		pfnft_prefix_range(&v[i + 1].prefix, s2, e2);
-		if (memcmp(e1, s2, l) > 0)
-			return i;
-	}
-	return n;
 }

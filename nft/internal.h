@@ -33,8 +33,8 @@ struct pfnft_table_state {
 	bool has_rescue;
 	char comment[256];
 	unsigned int n_uplinks;
-	char uplinks[PFNFT_MAX_UPLINKS][IF_NAMESIZE];
-	bool svm_changed[PFNFT_MAX_UPLINKS];
+	char uplinks[PF_MAX_UPLINKS][IF_NAMESIZE];
+	bool svm_changed[PF_MAX_UPLINKS];
 	uint64_t counters[PFNFT_C_MAX];
 };
 int pfnft_table_read(struct pfnft *h, struct pfnft_table_state *ts);
@@ -43,21 +43,21 @@ int pfnft_table_read(struct pfnft *h, struct pfnft_table_state *ts);
  * then make chain "config", set "uplinks" and the rescue chains those of
  * conf (rescue chains only if conf->rescue). svm_changed: per uplink.
  */
-int pfnft_table_apply(struct pfnft *h, bool exists, const struct pfnft_conf *conf,
+int pfnft_table_apply(struct pfnft *h, bool exists, const struct pf_config *conf,
 		      const bool *svm_changed, uint32_t floor_eff);
 int pfnft_table_delete(struct pfnft *h);
 int pfnft_table_reset(struct pfnft *h);
-int pfnft_table_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n);
+int pfnft_table_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n);
 /* Remove del (nd rules), then add add (na rules), in one transaction. */
-int pfnft_table_mss_change(struct pfnft *h, const struct pfnft_mss *del, size_t nd,
-			   const struct pfnft_mss *add, size_t na);
+int pfnft_table_mss_change(struct pfnft *h, const struct pf_mss_rule *del, size_t nd,
+			   const struct pf_mss_rule *add, size_t na);
 
 /* route.c */
 /* Rules, routes and sysctls for conf; replaces ours that differ. */
-int pfnft_routing_install(struct pfnft *h, const struct pfnft_conf *conf);
+int pfnft_routing_install(struct pfnft *h, const struct pf_config *conf);
 /* Remove our rules (any pref) and our routes in table (0: every table). */
 int pfnft_routing_remove(struct pfnft *h, uint32_t table, bool *found);
-bool pfnft_routing_present(struct pfnft *h, const struct pfnft_conf *conf);
+bool pfnft_routing_present(struct pfnft *h, const struct pf_config *conf);
 /* Routes in table that are not ours: > 0 is a count. */
 int pfnft_routing_foreign(struct pfnft *h, uint32_t table);
 int pfnft_sysctl_get(const char *ifname, const char *key, int *v);

@@ -38,23 +38,14 @@
 #include <stdint.h>
 #include <net/if.h>
 
+#include "model.h"
+
 #define PFNFT_TABLE		"pmtufix"
 #define PFNFT_MARK		0x2000u	/* clear of kube-proxy, Calico, Cilium, Istio */
 #define PFNFT_TABLE_ID		500u
 #define PFNFT_PREF		500u
 #define PFNFT_RTPROT		157	/* rtm_protocol of our routes and rules */
-#define PFNFT_MAX_UPLINKS	32
-
-struct pfnft_conf {
-	bool rescue;
-	uint8_t log;		/* enum pmtufix_log_level */
-	uint32_t floor;		/* 0 = net.ipv4.route.min_pmtu when applied */
-	uint32_t mark, mask;
-	uint32_t table;		/* policy routing table */
-	uint32_t pref;		/* ip rules at pref, pref + 1, pref + 2 */
-	unsigned int n_uplinks;
-	char uplinks[PFNFT_MAX_UPLINKS][IF_NAMESIZE];
-};
+#define PF_MAX_UPLINKS	32
 
 /* Named counters of the table, in enum pmtufix_reason terms. */
 enum pfnft_counter {
@@ -70,23 +61,11 @@ extern const uint32_t pfnft_counter_reason[PFNFT_C_MAX];
 
 struct pfnft_state {
 	bool installed;		/* table inet pmtufix exists */
-	struct pfnft_conf conf;
+	struct pf_config conf;
 	uint32_t floor_eff;	/* the floor in the rules (or that would be) */
-	bool svm_changed[PFNFT_MAX_UPLINKS];	/* we set src_valid_mark to 1 */
+	bool svm_changed[PF_MAX_UPLINKS];	/* we set src_valid_mark to 1 */
 	bool routing_ok;	/* rescue on: the ip rules and route are there */
 	uint64_t counters[PFNFT_C_MAX];
-};
-
-struct pfnft_prefix {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t len;
-	uint8_t addr[16];
-};
-
-struct pfnft_mss {
-	struct pfnft_prefix prefix;
-	uint16_t mss;		/* 0 = auto */
-	uint8_t dir;		/* enum pmtufix_mss_dir */
 };
 
 struct pfnft;
@@ -97,7 +76,7 @@ void pfnft_close(struct pfnft *h);
 /* What the last failing call found, for the user ("" if nothing more). */
 const char *pfnft_errmsg(const struct pfnft *h);
 
-void pfnft_conf_default(struct pfnft_conf *c);
+void pfnft_conf_default(struct pf_config *c);
 
 /* Everything: state->installed is false when there is no table. */
 int pfnft_get(struct pfnft *h, struct pfnft_state *st);
@@ -107,7 +86,7 @@ int pfnft_get(struct pfnft *h, struct pfnft_state *st);
  * the rules, routes and sysctls, rescue off removes them. n_uplinks = 0
  * means: find them (interfaces of the IPv4 routes with a gateway).
  */
-int pfnft_set(struct pfnft *h, const struct pfnft_conf *want);
+int pfnft_set(struct pfnft *h, const struct pf_config *want);
 
 /* Remove all of it. *what says what was there (0: nothing). */
 int pfnft_down(struct pfnft *h, unsigned int *what);
@@ -117,30 +96,18 @@ int pfnft_down(struct pfnft *h, unsigned int *what);
 
 int pfnft_reset_counters(struct pfnft *h);
 
-/* Rules sorted as pfnft_mss_cmp() orders them; *v to be freed. */
-int pfnft_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n);
-int pfnft_mss_add(struct pfnft *h, const struct pfnft_mss *r);
-int pfnft_mss_del(struct pfnft *h, const struct pfnft_prefix *p);
+/* Rules sorted as pf_mss_rule_cmp() orders them; *v to be freed. */
+int pfnft_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n);
+int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r);
+int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p);
 /* All rules become v, in one transaction (flush = n 0). */
-int pfnft_mss_replace(struct pfnft *h, const struct pfnft_mss *v, size_t n);
+int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *v, size_t n);
 
 /* Interfaces of the main table's IPv4 routes that have a gateway. */
-int pfnft_find_uplinks(struct pfnft *h, struct pfnft_conf *c);
+int pfnft_find_uplinks(struct pfnft *h, struct pf_config *c);
 
 /* Pure parts (host-tested). */
-int pfnft_conf_format(const struct pfnft_conf *c, char *buf, size_t len);
-int pfnft_conf_parse(const char *s, struct pfnft_conf *c);
-int pfnft_mss_cmp(const struct pfnft_mss *a, const struct pfnft_mss *b);
-void pfnft_mss_sort(struct pfnft_mss *v, size_t n);
-/*
- * After sorting: index of the first rule that overlaps its successor
- * (same family), or n when the prefixes are disjoint.
- */
-size_t pfnft_mss_overlap(const struct pfnft_mss *v, size_t n);
-/* [start, end) of a prefix; false when end is past the last address. */
-bool pfnft_prefix_range(const struct pfnft_prefix *p, uint8_t start[16], uint8_t end[16]);
-/* The prefix of [start, end) (end NULL = open), or -1 if it is none. */
-int pfnft_range_prefix(uint8_t family, const uint8_t *start, const uint8_t *end,
-		       struct pfnft_prefix *p);
+int pfnft_conf_format(const struct pf_config *c, char *buf, size_t len);
+int pfnft_conf_parse(const char *s, struct pf_config *c);
 
 #endif /* PMTUFIX_NFT_H */

@@ -399,7 +399,7 @@ int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
 	return n;
 }
 
-bool pfnft_routing_present(struct pfnft *h, const struct pfnft_conf *conf)
+bool pfnft_routing_present(struct pfnft *h, const struct pf_config *conf)
 {
 	struct msgs rules = { .ours = true }, routes = { .ours = true, .table = conf->table };
 	bool ok;
@@ -432,11 +432,11 @@ static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
 	return nlh;
 }
 
-static int add_rules_and_route(struct pfnft *h, const struct pfnft_conf *c)
+static int add_rules_and_route(struct pfnft *h, const struct pf_config *c)
 {
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	unsigned int ifindex[PFNFT_MAX_UPLINKS];
+	unsigned int ifindex[PF_MAX_UPLINKS];
 	int err;
 
 	for (unsigned int i = 0; i < c->n_uplinks; i++) {
@@ -500,7 +500,7 @@ static int add_rules_and_route(struct pfnft *h, const struct pfnft_conf *c)
 	return 0;
 }
 
-int pfnft_routing_install(struct pfnft *h, const struct pfnft_conf *c)
+int pfnft_routing_install(struct pfnft *h, const struct pf_config *c)
 {
 	bool found;
 	int n, err;
@@ -521,7 +521,7 @@ int pfnft_routing_install(struct pfnft *h, const struct pfnft_conf *c)
 /* Uplinks */
 
 struct uplinks {
-	unsigned int ifindex[PFNFT_MAX_UPLINKS];
+	unsigned int ifindex[PF_MAX_UPLINKS];
 	unsigned int n;
 };
 
@@ -530,7 +530,7 @@ static void add_ifindex(struct uplinks *u, unsigned int ifindex)
 	for (unsigned int i = 0; i < u->n; i++)
 		if (u->ifindex[i] == ifindex)
 			return;
-	if (u->n < PFNFT_MAX_UPLINKS && ifindex)
+	if (u->n < PF_MAX_UPLINKS && ifindex)
 		u->ifindex[u->n++] = ifindex;
 }
 
@@ -584,7 +584,7 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-int pfnft_find_uplinks(struct pfnft *h, struct pfnft_conf *c)
+int pfnft_find_uplinks(struct pfnft *h, struct pf_config *c)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
 	struct uplinks u = { .n = 0 };

@@ -563,7 +563,7 @@ static void x_frag_needed(struct nftnl_rule *r)
 	x_cmp(r, NFT_CMP_EQ, &fn, 2);
 }
 
-static void put_rescue(struct batch *bt, const struct pfnft_conf *c, uint32_t floor)
+static void put_rescue(struct batch *bt, const struct pf_config *c, uint32_t floor)
 {
 	struct nftnl_rule *r;
 	uint32_t mask = ~c->mask, mark = c->mark & c->mask;
@@ -708,7 +708,7 @@ static void flush_set(struct batch *bt, const char *name)
 	nftnl_set_free(s);
 }
 
-static void put_uplinks(struct batch *bt, const struct pfnft_conf *c, const bool *svm_changed)
+static void put_uplinks(struct batch *bt, const struct pf_config *c, const bool *svm_changed)
 {
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
@@ -743,7 +743,7 @@ static void put_uplinks(struct batch *bt, const struct pfnft_conf *c, const bool
 	nftnl_set_free(s);
 }
 
-int pfnft_table_apply(struct pfnft *h, bool exists, const struct pfnft_conf *conf,
+int pfnft_table_apply(struct pfnft *h, bool exists, const struct pf_config *conf,
 		      const bool *svm_changed, uint32_t floor_eff)
 {
 	struct pfnft_table_state ts;
@@ -967,7 +967,7 @@ int pfnft_table_read(struct pfnft *h, struct pfnft_table_state *ts)
 		return pfnft_fail(h, err, "cannot read set uplinks");
 	if (!err) {
 		it = nftnl_set_elems_iter_create(s);
-		for (e = nftnl_set_elems_iter_next(it); e && ts->n_uplinks < PFNFT_MAX_UPLINKS;
+		for (e = nftnl_set_elems_iter_next(it); e && ts->n_uplinks < PF_MAX_UPLINKS;
 		     e = nftnl_set_elems_iter_next(it)) {
 			uint32_t len = 0, ulen = 0;
 			const char *key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
@@ -1040,7 +1040,7 @@ static int key_elem_cmp(const void *a, const void *b)
 }
 
 /* Append the rules of one set to *v. */
-static int set_rules(struct pfnft *h, const struct mss_set *ms, struct pfnft_mss **v, size_t *n)
+static int set_rules(struct pfnft *h, const struct mss_set *ms, struct pf_mss_rule **v, size_t *n)
 {
 	struct nftnl_set *s;
 	struct nftnl_set_elems_iter *it;
@@ -1085,14 +1085,14 @@ static int set_rules(struct pfnft *h, const struct mss_set *ms, struct pfnft_mss
 	if (nk > 1)
 		qsort(ke, nk, sizeof(*ke), key_elem_cmp);
 	for (size_t i = 0; i < nk; i++) {
-		struct pfnft_mss r = { 0 }, *nv;
+		struct pf_mss_rule r = { 0 }, *nv;
 		const uint8_t *end = NULL;
 
 		if (ke[i].end)
 			continue;
 		if (i + 1 < nk && ke[i + 1].end)
 			end = ke[i + 1].key;
-		if (pfnft_range_prefix(ms->family, ke[i].key, end, &r.prefix))
+		if (pf_range_prefix(ms->family, ke[i].key, end, &r.prefix))
 			continue;	/* not one of ours */
 		r.mss = ms->fixed ? ke[i].data : 0;
 		r.dir = ms->to ? PMTUFIX_MSS_DIR_TO : PMTUFIX_MSS_DIR_FROM;
@@ -1111,9 +1111,9 @@ out:
 	return err;
 }
 
-int pfnft_table_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
+int pfnft_table_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n)
 {
-	struct pfnft_mss *all = NULL;
+	struct pf_mss_rule *all = NULL;
 	size_t na = 0, out = 0;
 	int err;
 
@@ -1127,7 +1127,7 @@ int pfnft_table_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
 		}
 	}
 	/* A prefix in a "to" and a "from" set is one rule, dir both. */
-	pfnft_mss_sort(all, na);
+	pf_mss_sort(all, na);
 	for (size_t i = 0; i < na; i++) {
 		if (out && !memcmp(&all[out - 1].prefix, &all[i].prefix, sizeof(all[i].prefix)) &&
 		    all[out - 1].mss == all[i].mss && all[out - 1].dir != all[i].dir) {
@@ -1136,21 +1136,21 @@ int pfnft_table_mss_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
 		}
 		all[out++] = all[i];
 	}
-	pfnft_mss_sort(all, out);
+	pf_mss_sort(all, out);
 	*v = all;
 	*n = out;
 	return 0;
 }
 
 /* Start (with data) and end elements of each rule r that belongs in ms. */
-static void put_elems(struct batch *bt, const struct mss_set *ms, const struct pfnft_mss *v,
+static void put_elems(struct batch *bt, const struct mss_set *ms, const struct pf_mss_rule *v,
 		      size_t n, bool add)
 {
 	struct nftnl_set *s = NULL;
 	size_t count = 0;
 
 	for (size_t i = 0; i <= n; i++) {
-		const struct pfnft_mss *r = i < n ? &v[i] : NULL;
+		const struct pf_mss_rule *r = i < n ? &v[i] : NULL;
 		uint8_t start[16], end[16];
 		struct nftnl_set_elem *e;
 		bool closed;
@@ -1178,7 +1178,7 @@ static void put_elems(struct batch *bt, const struct mss_set *ms, const struct p
 			nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
 			nftnl_set_set_str(s, NFTNL_SET_NAME, ms->name);
 		}
-		closed = pfnft_prefix_range(&r->prefix, start, end);
+		closed = pf_prefix_range(&r->prefix, start, end);
 		e = nftnl_set_elem_alloc();
 		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, start, ms->family == AF_INET ? 4 : 16);
 		if (ms->fixed && add) {
@@ -1207,8 +1207,8 @@ static void put_elems(struct batch *bt, const struct mss_set *ms, const struct p
 	}
 }
 
-int pfnft_table_mss_change(struct pfnft *h, const struct pfnft_mss *del, size_t nd,
-			   const struct pfnft_mss *add, size_t na)
+int pfnft_table_mss_change(struct pfnft *h, const struct pf_mss_rule *del, size_t nd,
+			   const struct pf_mss_rule *add, size_t na)
 {
 	struct batch bt;
 	int err;

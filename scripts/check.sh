@@ -116,6 +116,10 @@ scripts/check-spec.py >"$logdir/spec.log" 2>&1
 rc=$?
 cat "$logdir/spec.log"
 tally "$logdir/spec.log" "$rc" "netlink spec vs header and kernel"
+scripts/check-layout.py >"$logdir/layout.log" 2>&1
+rc=$?
+cat "$logdir/layout.log"
+tally "$logdir/layout.log" "$rc" "layout: include cycles, function length"
 make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
 rc=$?
 cat "$logdir/host-unit.log"

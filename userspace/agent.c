@@ -26,7 +26,6 @@
 #include "connect.h"
 #include "http.h"
 #include "reconcile.h"
-#include "stats.h"
 #include "watch.h"
 
 #define PF_AGENT_CONFIG "/etc/pmtufix/pmtufix.conf"
@@ -48,7 +47,6 @@ struct agent {
 	struct pf_ctx *c;
 	const char *file, *listen;
 	bool down_on_exit;
-	enum pf_backend asked;		/* -b, or AUTO: follow the module */
 	struct pf_desired want;
 	int epfd, sfd, tfd, nfd;
 	struct pf_watch w;
@@ -120,20 +118,18 @@ static bool reconnect(struct agent *a)
 {
 	const char *before = pf_rc_backend_name(a->c);
 
-	if (a->asked == PF_BACKEND_NFT)
+	if (a->c->choice == PF_BACKEND_NFT)
 		return false;
 	pf_disconnect(a->c);
-	a->c->backend = a->asked;
 	if (pf_connect(a->c)) {
-		a->c->connected = false;
-		say(a, "no backend: %s", a->asked == PF_BACKEND_MODULE ?
+		say(a, "no backend: %s", a->c->choice == PF_BACKEND_MODULE ?
 		    "the pmtufix module is not loaded" : "neither the module nor nft opened");
 		return false;
 	}
 	if (strcmp(before, pf_rc_backend_name(a->c)) == 0)
 		return false;
 	say(a, "the pmtufix module %s: moving from the %s backend to %s",
-	    a->c->backend == PF_BACKEND_MODULE ? "appeared" : "went away", before,
+	    a->c->ops == &pf_backend_module ? "appeared" : "went away", before,
 	    pf_rc_backend_name(a->c));
 	return true;
 }
@@ -180,8 +176,8 @@ static void repair(struct agent *a, const char *why, bool moved)
 	}
 	say(a, "in place on the %s backend", pf_rc_backend_name(a->c));
 	healthy(a);
-	if (moved && a->c->backend == PF_BACKEND_MODULE) {
-		int what = pf_rc_nft_remove(a->c);
+	if (moved && a->c->ops == &pf_backend_module) {
+		int what = pf_rc_nft_remove();
 
 		if (what > 0)
 			say(a, "removed the nft backend's table and routing");
@@ -209,7 +205,7 @@ static void reconcile(struct agent *a)
 		healthy(a);
 		return;
 	}
-	if (st < 0 && !a->c->connected) {
+	if (st < 0 && !a->c->ops) {
 		unhealthy(a, why);
 		return;
 	}
@@ -483,7 +479,7 @@ static void finish(struct agent *a)
 int pf_cmd_agent(struct pf_ctx *c, int argc, char **argv)
 {
 	struct agent a = { .c = c, .file = PF_AGENT_CONFIG, .listen = PF_HTTP_DEFAULT_LISTEN,
-			   .asked = c->backend, .delay_ms = DEBOUNCE_MS,
+			   .delay_ms = DEBOUNCE_MS,
 			   .epfd = -1, .sfd = -1, .tfd = -1, .nfd = -1 };
 	int ret;
 

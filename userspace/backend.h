@@ -23,13 +23,10 @@
 
 struct pf_backend;	/* a backend's open handle */
 
-/* What `down` found and removed (nft backend). */
-#define PF_DOWN_TABLE	0x1
-#define PF_DOWN_ROUTING	0x2
-#define PF_DOWN_SYSCTL	0x4
-
 struct pf_backend_ops {
 	const char *name;	/* "module" or "nft" */
+	/* Who speaks in errmsg(): "kernel", or NULL when it is the library's word. */
+	const char *msg_source;
 
 	/* -ENOENT: this backend is not there (the module is not loaded). */
 	int (*open)(struct pf_backend **be);
@@ -49,7 +46,7 @@ struct pf_backend_ops {
 	/* Frag-needed counters by reason; pf_stats_free() the result. */
 	int (*stats_get)(struct pf_backend *be, struct pf_stats *st);
 	int (*stats_reset)(struct pf_backend *be);
-	/* What MSS rules did to SYNs. */
+	/* What MSS rules did to SYNs; -ENOENT: they are not counted. */
 	int (*mss_stats_get)(struct pf_backend *be, struct pf_mss_stats *st);
 
 	/* MSS rules, sorted by pf_mss_rule_cmp(); *v to be freed. */
@@ -61,19 +58,22 @@ struct pf_backend_ops {
 	int (*mss_flush)(struct pf_backend *be);
 	/*
 	 * All rules become v[0..n): a SYN sees the old set or the new one for
-	 * each prefix in both, never none of them.
+	 * each prefix in both, never none of them. On failure *bad is the
+	 * index of the rule refused, or n when no one rule was.
 	 */
-	int (*mss_set)(struct pf_backend *be, const struct pf_mss_rule *v, size_t n);
+	int (*mss_set)(struct pf_backend *be, const struct pf_mss_rule *v, size_t n,
+		       size_t *bad);
 
 	/*
 	 * Rescue and rejection events. events_next() waits with sigmask in
 	 * force (a signal ends the wait: -EINTR); -ENOBUFS: some were lost;
-	 * -ENODEV: the source went away (module unloaded).
+	 * -ENODEV: the source went away (module unloaded); -ENODATA: no more
+	 * will come.
 	 */
 	int (*events_open)(struct pf_backend *be);
 	int (*events_next)(struct pf_backend *be, struct pf_event *ev, const sigset_t *sigmask);
 
-	/* Remove everything this backend installed; *what: PF_DOWN_* found. */
+	/* Remove everything this backend installed; *what: 0 if nothing was. */
 	int (*down)(struct pf_backend *be, unsigned int *what);
 };
 

@@ -118,9 +118,9 @@ int pf_main(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		case 'b':
 			if (pf_matches(optarg, "module"))
-				c.backend = PF_BACKEND_MODULE;
+				c.choice = PF_BACKEND_MODULE;
 			else if (pf_matches(optarg, "nft"))
-				c.backend = PF_BACKEND_NFT;
+				c.choice = PF_BACKEND_NFT;
 			else
 				return pf_usage_error(&c, usage_short,
 						      "backend must be module or nft, not '%s'", optarg);

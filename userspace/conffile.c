@@ -2,6 +2,7 @@
 /* Configuration files: parse and check everything first, write them back. */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,82 +48,41 @@ static int add_rule(struct pf_desired *d, const struct pf_mss_rule *r, unsigned 
 	return 0;
 }
 
-/* One setting of the nft backend: taken once, the line remembered. */
-#define MERGE_ONCE(field, word)								\
-	do {										\
-		if (!req->has_##field)							\
-			break;								\
-		if (d->cfg.has_##field) {						\
-			problem(errf, name, line, "'" word "' was already set at line %u",	\
-				d->field##_line);					\
-			bad++;								\
-			break;								\
-		}									\
-		d->field##_line = line;							\
-		d->cfg.has_##field = true;						\
-	} while (0)
+#define SETTING(field) \
+	{ #field, offsetof(struct pf_config, has_##field), offsetof(struct pf_desired, field##_line) }
 
-static int merge_nft(struct pf_desired *d, const struct pf_config_req *req,
-		     const char *name, unsigned int line, FILE *errf)
-{
-	int bad = 0;
-
-	MERGE_ONCE(mark, "mark");
-	if (d->mark_line == line) {
-		d->cfg.mark = req->mark;
-		d->cfg.mask = req->mask;
-	}
-	MERGE_ONCE(table, "table");
-	if (d->table_line == line)
-		d->cfg.table = req->table;
-	MERGE_ONCE(pref, "pref");
-	if (d->pref_line == line)
-		d->cfg.pref = req->pref;
-	MERGE_ONCE(uplinks, "uplinks");
-	if (d->uplinks_line == line) {
-		d->cfg.n_uplinks = req->n_uplinks;
-		memcpy(d->cfg.uplinks, req->uplinks, sizeof(req->uplinks));
-	}
-	return bad;
-}
+/* The settings of a `set` line, and where the file remembers each one's line. */
+static const struct {
+	const char *word;
+	size_t has, line;
+} settings[] = {
+	SETTING(rescue), SETTING(log), SETTING(floor),
+	SETTING(mark), SETTING(table), SETTING(pref), SETTING(uplinks),
+};
 
 /* Merge one `set` line; a setting may appear once in the whole file. */
-static int merge_set(struct pf_desired *d, const struct pf_config_req *req,
+static int merge_set(struct pf_desired *d, const struct pf_config *req,
 		     const char *name, unsigned int line, FILE *errf)
 {
+	struct pf_config take = *req;
 	int bad = 0;
 
-	if (req->has_rescue) {
-		if (d->cfg.has_rescue) {
-			problem(errf, name, line, "'rescue' was already set at line %u", d->rescue_line);
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		bool *asked = (bool *)((char *)&take + settings[i].has);
+		unsigned int *at = (unsigned int *)((char *)d + settings[i].line);
+
+		if (!*asked)
+			continue;
+		if (*(const bool *)((const char *)&d->cfg + settings[i].has)) {
+			problem(errf, name, line, "'%s' was already set at line %u",
+				settings[i].word, *at);
+			*asked = false;
 			bad++;
-		} else {
-			d->cfg.has_rescue = true;
-			d->cfg.rescue = req->rescue;
-			d->rescue_line = line;
+			continue;
 		}
+		*at = line;
 	}
-	if (req->has_log) {
-		if (d->cfg.has_log) {
-			problem(errf, name, line, "'log' was already set at line %u", d->log_line);
-			bad++;
-		} else {
-			d->cfg.has_log = true;
-			d->cfg.log = req->log;
-			d->log_line = line;
-		}
-	}
-	if (req->has_floor) {
-		if (d->cfg.has_floor) {
-			problem(errf, name, line, "'floor' was already set at line %u", d->floor_line);
-			bad++;
-		} else {
-			d->cfg.has_floor = true;
-			d->cfg.floor = req->floor;
-			d->floor_line = line;
-		}
-	}
-	bad += merge_nft(d, req, name, line, errf);
+	pf_config_merge(&d->cfg, &take);
 	return bad;
 }
 
@@ -139,7 +99,7 @@ static int parse_line(struct pf_desired *d, char *text, const char *name,
 		return 1;
 	}
 	if (pf_matches(argv[0], "set")) {
-		struct pf_config_req req;
+		struct pf_config req;
 
 		if (pf_parse_set(argc - 1, argv + 1, &req, err, sizeof(err))) {
 			problem(errf, name, line, "set: %s", err);
@@ -361,7 +321,7 @@ void pf_conf_write(FILE *out, const struct pf_config *cfg,
 			else
 				fputs(" floor auto", out);
 		}
-		if (cfg->has_nft) {
+		if (pf_config_has_nft(cfg)) {
 			fprintf(out, " mark 0x%x/0x%x table %u pref %u uplinks ", cfg->mark, cfg->mask,
 				cfg->table, cfg->pref);
 			if (!cfg->n_uplinks)

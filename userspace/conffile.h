@@ -11,24 +11,9 @@
 
 #include "parse.h"
 
-/* Settings as the kernel reports them. */
-struct pf_config {
-	bool has_rescue, has_log, has_floor, has_floor_eff, has_version;
-	bool rescue;
-	uint8_t log;
-	uint32_t floor;		/* 0 = auto */
-	uint32_t floor_eff;
-	uint32_t version;	/* major << 16 | minor << 8 | patch */
-	/* The nft backend's own settings. */
-	bool has_nft;
-	uint32_t mark, mask, table, pref;
-	unsigned int n_uplinks;
-	char uplinks[PF_MAX_UPLINKS][PF_IFNAMSIZ];
-};
-
 /* What a file asks for. */
 struct pf_desired {
-	struct pf_config_req cfg;
+	struct pf_config cfg;
 	unsigned int rescue_line, log_line, floor_line;
 	unsigned int mark_line, table_line, pref_line, uplinks_line;
 	struct pf_mss_rule *rules;

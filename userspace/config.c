@@ -8,10 +8,8 @@
 #include "pmtufix.h"
 #include "config.h"
 #include "connect.h"
-#include "mss.h"
-#include "nftbe.h"
 #include "print.h"
-#include "stats.h"
+#include "view.h"
 
 const char pf_usage_show[] =
 	"Usage: pmtufix show\n"
@@ -41,95 +39,29 @@ const char pf_usage_apply[] =
 	"The whole file is checked before anything changes. Its MSS rules replace\n"
 	"all current ones; settings it does not name stay as they are.\n";
 
-int pf_config_decode(const struct nlmsghdr *nlh, struct pf_config *cfg)
+static void print_backend(struct pf_ctx *c)
 {
-	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
-	uint8_t rescue;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX))
-		return -EPROTO;
-	cfg->has_rescue = pf_attr_u8(tb[PMTUFIX_A_RESCUE_ENABLED], &rescue);
-	cfg->rescue = rescue != 0;
-	cfg->has_log = pf_attr_u8(tb[PMTUFIX_A_LOG_LEVEL], &cfg->log);
-	cfg->has_floor = pf_attr_u32(tb[PMTUFIX_A_MTU_FLOOR], &cfg->floor);
-	cfg->has_floor_eff = pf_attr_u32(tb[PMTUFIX_A_MTU_FLOOR_EFFECTIVE], &cfg->floor_eff);
-	cfg->has_version = pf_attr_u32(tb[PMTUFIX_A_VERSION], &cfg->version);
-	return 0;
+	pf_print_string(PF_JSON, "backend", NULL, c->ops->name);
+	if (c->fell_back)
+		pf_print_string(PF_TEXT, NULL, "backend: %s (the pmtufix module is not loaded)\n",
+				c->ops->name);
+	else
+		pf_print_string(PF_TEXT, NULL, "backend: %s\n", c->ops->name);
 }
 
-void pf_config_print(const struct pf_config *cfg)
+/* A backend without a table of its own is always installed. */
+static int read_state(struct pf_ctx *c, struct pf_state *state)
 {
-	char buf[32];
-
-	if (cfg->has_rescue)
-		pf_print_bool(PF_ANY, "rescue", "rescue: %s\n", cfg->rescue);
-	if (cfg->has_log) {
-		if (cfg->log <= PMTUFIX_LOG_MAX)
-			snprintf(buf, sizeof(buf), "%s", pf_log_names[cfg->log]);
-		else
-			snprintf(buf, sizeof(buf), "%u", cfg->log);
-		pf_print_string(PF_ANY, "log", "log: %s\n", buf);
-	}
-	if (cfg->has_floor) {
-		pf_print_uint(PF_JSON, "floor", NULL, cfg->floor);
-		if (cfg->floor)
-			pf_print_uint(PF_TEXT, NULL, "floor: %s\n", cfg->floor);
-		else if (cfg->has_floor_eff)
-			pf_print_uint(PF_TEXT, NULL, "floor: auto (%s)\n", cfg->floor_eff);
-		else
-			pf_print_string(PF_TEXT, NULL, "floor: %s\n", "auto");
-	}
-	if (cfg->has_floor_eff)
-		pf_print_uint(PF_JSON, "floor_effective", NULL, cfg->floor_eff);
-	if (cfg->has_version) {
-		snprintf(buf, sizeof(buf), "%u.%u.%u", cfg->version >> 16,
-			 cfg->version >> 8 & 0xff, cfg->version & 0xff);
-		pf_print_string(PF_ANY, "module_version", "module: %s\n", buf);
-	}
-}
-
-struct config_reply {
-	struct pf_config *cfg;
-	int err;
-};
-
-static int config_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct config_reply *r = data;
-
-	r->err = pf_config_decode(nlh, r->cfg);
-	return MNL_CB_OK;
-}
-
-int pf_config_get(struct pf_ctx *c, struct pf_config *cfg)
-{
-	struct config_reply r = { .cfg = cfg, .err = -EPROTO };
-	int err;
-
-	memset(cfg, 0, sizeof(*cfg));
-	err = pf_request(c, pf_nl_msg(&c->nl, PMTUFIX_CMD_GET_CONFIG, 0), config_cb, &r);
-	return err ? err : r.err;
-}
-
-int pf_config_set(struct pf_ctx *c, const struct pf_config_req *req)
-{
-	struct nlmsghdr *nlh = pf_nl_msg(&c->nl, PMTUFIX_CMD_SET_CONFIG, 0);
-
-	if (req->has_rescue)
-		mnl_attr_put_u8(nlh, PMTUFIX_A_RESCUE_ENABLED, req->rescue);
-	if (req->has_log)
-		mnl_attr_put_u8(nlh, PMTUFIX_A_LOG_LEVEL, req->log);
-	if (req->has_floor)
-		mnl_attr_put_u32(nlh, PMTUFIX_A_MTU_FLOOR, req->floor);
-	return pf_request(c, nlh, NULL, NULL);
+	state->installed = state->routing_ok = true;
+	return c->ops->state_get ? c->ops->state_get(c->be, state) : 0;
 }
 
 int pf_cmd_show(struct pf_ctx *c, int argc, char **argv)
 {
-	struct pf_config cfg;
 	struct pf_stats st = { 0 };
-	bool have_stats = false;
+	struct pf_state state;
+	struct pf_config cfg;
+	bool have_stats;
 	int err;
 
 	if (pf_is_help(argc, argv))
@@ -138,19 +70,23 @@ int pf_cmd_show(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_show, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_show(c);
-	err = pf_config_get(c, &cfg);
+	err = c->ops->config_get(c->be, &cfg);
+	if (!err)
+		err = read_state(c, &state);
 	if (err)
 		return pf_fail(c, "cannot read the settings", err);
-	if (pf_nl_has_cmd(&c->nl, PMTUFIX_CMD_GET_STATS)) {
-		err = pf_stats_get(c, &st);
-		if (err && err != -EOPNOTSUPP)
-			return pf_fail(c, "cannot read the counters", err);
-		have_stats = !err;
-	}
+	/* Counters exist only once something counts them. */
+	err = c->ops->stats_get ? c->ops->stats_get(c->be, &st) : -EOPNOTSUPP;
+	if (err && err != -EOPNOTSUPP && err != -ENOENT)
+		return pf_fail(c, "cannot read the counters", err);
+	have_stats = !err;
 	pf_open_object(NULL);
-	pf_print_string(PF_ANY, "backend", "backend: %s\n", "module");
+	print_backend(c);
+	if (c->ops->state_get) {
+		pf_print_bool(PF_JSON, "installed", NULL, state.installed);
+		if (!state.installed)
+			pf_print_text("installed: no (nothing installed)\n");
+	}
 	pf_config_print(&cfg);
 	if (have_stats) {
 		pf_print_text("stats:\n");
@@ -159,12 +95,15 @@ int pf_cmd_show(struct pf_ctx *c, int argc, char **argv)
 	pf_close_object();
 	pf_print_end();
 	pf_stats_free(&st);
+	if (cfg.rescue && !state.routing_ok)
+		pf_error(c, "warning: the ip rules or the route of table %u are missing (did an "
+			 "uplink go down?); 'pmtufix set rescue on' puts them back", cfg.table);
 	return PF_EXIT_OK;
 }
 
 int pf_cmd_set(struct pf_ctx *c, int argc, char **argv)
 {
-	struct pf_config_req req;
+	struct pf_config req;
 	char msg[PF_ERRLEN];
 	int err;
 
@@ -174,15 +113,28 @@ int pf_cmd_set(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_set, "set: %s", msg);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_set(c, &req);
-	if (pf_req_has_nft(&req))
-		return pf_usage_error(c, pf_usage_set, "set: mark, table, pref and uplinks are "
-				      "settings of the nft backend (--backend nft)");
-	err = pf_config_set(c, &req);
+	err = c->ops->config_set(c->be, &req);
+	if (err == -EOPNOTSUPP)
+		return pf_usage_error(c, pf_usage_set, "set: %s (--backend nft)",
+				      c->ops->errmsg(c->be));
 	if (err)
 		return pf_fail(c, "set", err);
+	pf_warnings(c);
 	return PF_EXIT_OK;
+}
+
+/* pf_fail(), but says so plainly when the backend has no MSS rules. */
+int pf_mss_fail(struct pf_ctx *c, const char *what, int err)
+{
+	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)) {
+		pf_error(c, "this pmtufix module does not support MSS rules");
+		return PF_EXIT_FAIL;
+	}
+	if (err == -EINTR) {
+		pf_error(c, "%s: the rules kept changing while being listed; try again", what);
+		return PF_EXIT_FAIL;
+	}
+	return pf_fail(c, what, err);
 }
 
 int pf_cmd_save(struct pf_ctx *c, int argc, char **argv)
@@ -198,14 +150,13 @@ int pf_cmd_save(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_save, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_save(c);
-	err = pf_config_get(c, &cfg);
+	err = c->ops->config_get(c->be, &cfg);
 	if (err)
 		return pf_fail(c, "cannot read the settings", err);
-	err = pf_mss_list(c, &rules, &n);
+	err = c->ops->mss_list(c->be, &rules, &n);
 	if (err && err != -EOPNOTSUPP)
-		return pf_fail(c, "cannot list the MSS rules", err);
+		return pf_mss_fail(c, "cannot list the MSS rules", err);
+	cfg.has_floor_eff = cfg.has_version = false;
 	pf_conf_write(pf_print_file(), &cfg, rules, n);
 	free(rules);
 	return PF_EXIT_OK;
@@ -222,33 +173,44 @@ static bool same_rules(const struct pf_mss_rule *a, size_t na,
 	return true;
 }
 
+/* The settings of old that want changed, to put them back. */
+static struct pf_config changed_back(const struct pf_config *old, const struct pf_config *want)
+{
+	struct pf_config back = *old;
+
+	back.has_rescue = want->has_rescue && old->has_rescue;
+	back.has_log = want->has_log && old->has_log;
+	back.has_floor = want->has_floor && old->has_floor;
+	back.has_mark = want->has_mark && old->has_mark;
+	back.has_table = want->has_table && old->has_table;
+	back.has_pref = want->has_pref && old->has_pref;
+	back.has_uplinks = want->has_uplinks && old->has_uplinks;
+	back.has_floor_eff = back.has_version = false;
+	return back;
+}
+
+static bool any_setting(const struct pf_config *cfg)
+{
+	return cfg->has_rescue || cfg->has_log || cfg->has_floor || pf_config_has_nft(cfg);
+}
+
 /* After a failure half way: put back the rules and settings we found. */
 static void restore(struct pf_ctx *c, const struct pf_config *old_cfg,
-		    const struct pf_config_req *changed,
+		    const struct pf_config *changed,
 		    const struct pf_mss_rule *old, size_t n_old)
 {
-	struct pf_config_req req = { 0 };
+	struct pf_config back = changed_back(old_cfg, changed);
 	char rule[128];
+	size_t bad;
 	int err;
 
-	err = pf_mss_flush(c);
-	for (size_t i = 0; !err && i < n_old; i++) {
-		err = pf_mss_add(c, &old[i]);
-		if (err) {
-			pf_mss_rule_format(&old[i], rule, sizeof(rule));
-			pf_error(c, "could not restore 'mss add %s'", rule);
-		}
+	err = c->ops->mss_set(c->be, old, n_old, &bad);
+	if (err && bad < n_old) {
+		pf_mss_rule_format(&old[bad], rule, sizeof(rule));
+		pf_error(c, "could not restore 'mss add %s'", rule);
 	}
-	if (!err && (changed->has_rescue || changed->has_log || changed->has_floor)) {
-		req.has_rescue = changed->has_rescue && old_cfg->has_rescue;
-		req.rescue = old_cfg->rescue;
-		req.has_log = changed->has_log && old_cfg->has_log;
-		req.log = old_cfg->log;
-		req.has_floor = changed->has_floor && old_cfg->has_floor;
-		req.floor = old_cfg->floor;
-		if (req.has_rescue || req.has_log || req.has_floor)
-			err = pf_config_set(c, &req);
-	}
+	if (!err && any_setting(&back))
+		err = c->ops->config_set(c->be, &back);
 	if (err) {
 		pf_fail(c, "restoring the previous configuration failed", err);
 		pf_error(c, "the configuration is now partly applied: check it with 'pmtufix save'");
@@ -258,88 +220,127 @@ static void restore(struct pf_ctx *c, const struct pf_config *old_cfg,
 	}
 }
 
-static int apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
+/* The settings, in one request: they change whole or not at all. */
+static int apply_settings(struct pf_ctx *c, const struct pf_config *want, const char *name)
 {
-	const struct pf_config_req *want = &d->cfg;
+	int err;
+
+	if (!any_setting(want))
+		return PF_EXIT_OK;
+	err = c->ops->config_set(c->be, want);
+	if (err == -EOPNOTSUPP) {
+		pf_error(c, "%s: %s; nothing was changed", name, c->ops->errmsg(c->be));
+		return PF_EXIT_USAGE;
+	}
+	if (err) {
+		pf_fail(c, "set", err);
+		pf_error(c, "%s: nothing was changed", name);
+		return PF_EXIT_FAIL;
+	}
+	pf_warnings(c);
+	return PF_EXIT_OK;
+}
+
+/* The rules, each prefix's rule replaced in place: no SYN goes unclamped. */
+static int apply_rules(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+		       const struct pf_mss_rule *rules, const unsigned int *lines)
+{
+	char rule[128], what[256];
+	size_t bad;
+	int err = c->ops->mss_set(c->be, rules, d->n, &bad);
+
+	if (!err)
+		return PF_EXIT_OK;
+	if (bad < d->n) {
+		pf_mss_rule_format(&rules[bad], rule, sizeof(rule));
+		snprintf(what, sizeof(what), "%s:%u: mss add %s", name, lines[bad], rule);
+		if (*c->ops->errmsg(c->be))
+			pf_error(c, "%s: rejected", what);
+	} else {
+		snprintf(what, sizeof(what), "%s: the MSS rules", name);
+	}
+	pf_mss_fail(c, what, err);
+	return PF_EXIT_FAIL;
+}
+
+struct numbered_rule {
+	struct pf_mss_rule rule;
+	unsigned int line;
+};
+
+static int numbered_cmp(const void *a, const void *b)
+{
+	return pf_mss_rule_cmp(&((const struct numbered_rule *)a)->rule,
+			       &((const struct numbered_rule *)b)->rule);
+}
+
+/* The file's rules sorted, each with its line. */
+static int sorted_rules(const struct pf_desired *d, struct pf_mss_rule **rules,
+			unsigned int **lines)
+{
+	struct numbered_rule *v = malloc((d->n ? d->n : 1) * sizeof(*v));
+
+	*rules = malloc((d->n ? d->n : 1) * sizeof(**rules));
+	*lines = malloc((d->n ? d->n : 1) * sizeof(**lines));
+	if (!v || !*rules || !*lines) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		v[i].rule = d->rules[i];
+		v[i].line = d->lines[i];
+	}
+	qsort(v, d->n, sizeof(*v), numbered_cmp);
+	for (size_t i = 0; i < d->n; i++) {
+		(*rules)[i] = v[i].rule;
+		(*lines)[i] = v[i].line;
+	}
+	free(v);
+	return 0;
+}
+
+int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
+{
 	struct pf_mss_rule *old = NULL, *rules = NULL;
+	unsigned int *lines = NULL;
 	struct pf_config old_cfg;
 	size_t n_old = 0;
-	bool mss, set = want->has_rescue || want->has_log || want->has_floor;
-	char rule[128], what[256];
-	int err, ret = PF_EXIT_FAIL;
+	bool mss;
+	int err, ret;
 
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_apply(c, d, name);
-	if (pf_req_has_nft(want)) {
-		pf_error(c, "%s: mark, table, pref and uplinks are settings of the nft backend; "
-			 "nothing was changed", name);
-		return PF_EXIT_USAGE;
-	}
-
 	/* Read everything first: what to restore, and whether MSS works. */
-	err = pf_config_get(c, &old_cfg);
+	err = c->ops->config_get(c->be, &old_cfg);
 	if (err)
 		return pf_fail(c, "cannot read the settings", err);
-	err = pf_mss_list(c, &old, &n_old);
+	err = c->ops->mss_list(c->be, &old, &n_old);
 	mss = err != -EOPNOTSUPP;
 	if (err && mss)
-		return pf_fail(c, "cannot list the MSS rules", err);
+		return pf_mss_fail(c, "cannot list the MSS rules", err);
 	if (!mss && d->n) {
 		pf_error(c, "%s:%u: this pmtufix module does not support MSS rules; nothing was changed",
 			 name, d->lines[0]);
 		return PF_EXIT_FAIL;
 	}
-
-	/* One request: it succeeds whole or changes nothing. */
-	if (set) {
-		err = pf_config_set(c, want);
-		if (err) {
-			pf_fail(c, "set", err);
-			pf_error(c, "%s: nothing was changed", name);
-			goto out;
-		}
-	}
-	if (!mss) {
-		ret = PF_EXIT_OK;
+	ret = apply_settings(c, &d->cfg, name);
+	if (ret || !mss)
 		goto out;
-	}
-
-	rules = malloc((d->n ? d->n : 1) * sizeof(*rules));
-	if (!rules) {
+	ret = PF_EXIT_FAIL;
+	if (sorted_rules(d, &rules, &lines)) {
 		pf_error(c, "%s", strerror(ENOMEM));
 		goto out;
 	}
-	memcpy(rules, d->rules, d->n * sizeof(*rules));
-	pf_mss_sort(rules, d->n);
-	if (same_rules(rules, d->n, old, n_old)) {
-		ret = PF_EXIT_OK;	/* no window without rules for nothing */
-		goto out;
-	}
-
-	err = pf_mss_flush(c);
-	if (err) {
-		pf_mss_fail(c, "mss flush", err);
-		restore(c, &old_cfg, want, old, n_old);
-		goto out;
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		err = pf_mss_add(c, &d->rules[i]);
-		if (err) {
-			pf_mss_rule_format(&d->rules[i], rule, sizeof(rule));
-			snprintf(what, sizeof(what), "%s:%u: mss add %s", name, d->lines[i], rule);
-			if (c->nl.ext_msg[0])
-				pf_error(c, "%s: rejected", what);
-			pf_mss_fail(c, what, err);
-			restore(c, &old_cfg, want, old, n_old);
-			goto out;
-		}
-	}
 	ret = PF_EXIT_OK;
+	if (same_rules(rules, d->n, old, n_old))
+		goto out;	/* nothing to do is done without touching a rule */
+	ret = apply_rules(c, d, name, rules, lines);
+	if (ret)
+		restore(c, &old_cfg, &d->cfg, old, n_old);
 out:
 	free(old);
 	free(rules);
+	free(lines);
 	return ret;
 }
 
@@ -377,7 +378,7 @@ int pf_cmd_apply(struct pf_ctx *c, int argc, char **argv)
 		pf_error(c, "%s: %d error%s, nothing was applied", name, bad, bad == 1 ? "" : "s");
 		ret = PF_EXIT_USAGE;
 	} else {
-		ret = apply(c, &d, name);
+		ret = pf_apply(c, &d, name);
 	}
 	pf_desired_free(&d);
 	return ret;
@@ -391,21 +392,24 @@ const char pf_usage_down[] =
 
 int pf_cmd_down(struct pf_ctx *c, int argc, char **argv)
 {
+	unsigned int what = 0;
+	int err;
+
 	if (pf_is_help(argc, argv))
 		return pf_help(pf_usage_down);
 	if (argc > 0)
 		return pf_usage_error(c, pf_usage_down, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_down(c);
-	pf_error(c, "down: the pmtufix module is loaded and has nothing to take down per "
-		 "namespace: 'pmtufix set rescue off' switches rescue off here, 'rmmod pmtufix' "
-		 "removes it everywhere ('pmtufix --backend nft down' removes an nft table)");
-	return PF_EXIT_FAIL;
-}
-
-int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
-{
-	return apply(c, d, name);
+	if (!c->ops->down)
+		return pf_lacks(c, "down", "'pmtufix set rescue off' switches rescue off here, "
+				"'rmmod pmtufix' removes it everywhere ('pmtufix --backend nft down' "
+				"removes an nft table)");
+	err = c->ops->down(c->be, &what);
+	if (err)
+		return pf_fail(c, "down", err);
+	if (!what)
+		pf_error(c, "down: nothing to remove (no table inet pmtufix, no ip rule or route "
+			 "of pmtufix)");
+	return PF_EXIT_OK;
 }

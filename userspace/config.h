@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Settings: reading, printing and changing them. */
+/* Settings and the configuration file: show, set, save, apply, down. */
 #ifndef PMTUFIX_CONFIG_H
 #define PMTUFIX_CONFIG_H
 
-#include "cli.h"
+#include "ctx.h"
 #include "conffile.h"
 
-int pf_config_decode(const struct nlmsghdr *nlh, struct pf_config *cfg);
-void pf_config_print(const struct pf_config *cfg);
-
-int pf_config_get(struct pf_ctx *c, struct pf_config *cfg);
-int pf_config_set(struct pf_ctx *c, const struct pf_config_req *req);
-/* What `apply` does once the file is read. An exit code. */
+/*
+ * Make the backend's settings and MSS rules those of d (read from name):
+ * all of it, or what was there before. A PF_EXIT_ code; tells the user.
+ */
 int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name);
+
+/* pf_fail(), but says so plainly when the backend has no MSS rules. */
+int pf_mss_fail(struct pf_ctx *c, const char *what, int err);
 
 #endif /* PMTUFIX_CONFIG_H */

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "connect.h"
-#include "nftbe.h"
 
 /* Like `ip -n`: a name under /run/netns, or a path such as /proc/PID/ns/net. */
 static int enter_netns(struct pf_ctx *c)
@@ -38,45 +37,59 @@ static int enter_netns(struct pf_ctx *c)
 	return PF_EXIT_OK;
 }
 
+static int open_backend(struct pf_ctx *c, const struct pf_backend_ops *ops)
+{
+	int err = ops->open(&c->be);
+
+	if (!err) {
+		c->ops = ops;
+		return 0;
+	}
+	if (ops == &pf_backend_nft)
+		pf_error(c, "cannot open netlink sockets for nftables: %s%s", strerror(-err),
+			 err == -EPERM || err == -EACCES ? " (CAP_NET_ADMIN is needed)" : "");
+	else if (err == -ENOENT)
+		pf_error(c, "the pmtufix kernel module is not loaded (try: modprobe pmtufix, "
+			 "or --backend nft)");
+	else
+		pf_error(c, "cannot reach the pmtufix netlink family: %s", strerror(-err));
+	return err;
+}
+
+const struct pf_backend_ops *pf_backend_override;
+
 int pf_connect(struct pf_ctx *c)
 {
 	int err;
 
-	if (c->connected)
+	if (c->ops)
 		return PF_EXIT_OK;
 	if (c->netns && enter_netns(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_open(c);
-	err = pf_nl_open(&c->nl);
-	if (err) {
-		pf_error(c, "cannot open a generic netlink socket: %s", strerror(-err));
+	if (pf_backend_override)
+		return open_backend(c, pf_backend_override) ? PF_EXIT_FAIL : PF_EXIT_OK;
+	if (c->choice == PF_BACKEND_NFT)
+		return open_backend(c, &pf_backend_nft) ? PF_EXIT_FAIL : PF_EXIT_OK;
+	if (c->choice == PF_BACKEND_MODULE)
+		return open_backend(c, &pf_backend_module) ? PF_EXIT_FAIL : PF_EXIT_OK;
+	/* Without the module, nft stands in: not an error, so not a message. */
+	err = pf_backend_module.open(&c->be);
+	if (!err) {
+		c->ops = &pf_backend_module;
+		return PF_EXIT_OK;
+	}
+	if (err != -ENOENT) {
+		pf_error(c, "cannot reach the pmtufix netlink family: %s", strerror(-err));
 		return PF_EXIT_FAIL;
 	}
-	c->connected = true;
-	err = pf_nl_resolve(&c->nl);
-	if (err == -ENOENT && c->backend == PF_BACKEND_AUTO) {
-		pf_nl_close(&c->nl);
-		c->connected = false;
-		c->backend = PF_BACKEND_NFT;
-		return pf_nft_open(c);
-	}
-	if (err == -ENOENT) {
-		pf_error(c, "the pmtufix kernel module is not loaded (try: modprobe pmtufix, "
-			 "or --backend nft)");
-		return PF_EXIT_FAIL;
-	}
-	if (err)
-		return pf_fail(c, "cannot look up the pmtufix netlink family", err);
-	c->backend = PF_BACKEND_MODULE;
-	return PF_EXIT_OK;
+	c->fell_back = true;
+	return open_backend(c, &pf_backend_nft) ? PF_EXIT_FAIL : PF_EXIT_OK;
 }
 
 void pf_disconnect(struct pf_ctx *c)
 {
-	if (c->connected && c->backend == PF_BACKEND_NFT)
-		pf_nft_close(c);
-	else if (c->connected)
-		pf_nl_close(&c->nl);
-	c->connected = false;
+	if (c->ops)
+		c->ops->close(c->be);
+	c->ops = NULL;
+	c->be = NULL;
 }

@@ -11,6 +11,9 @@
  */
 int pf_connect(struct pf_ctx *c);
 
+/* Host tests: when set, pf_connect() opens this backend whatever -b says. */
+extern const struct pf_backend_ops *pf_backend_override;
+
 /* Close whichever backend pf_connect() opened. */
 void pf_disconnect(struct pf_ctx *c);
 

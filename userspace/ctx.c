@@ -46,26 +46,42 @@ bool pf_is_help(int argc, char **argv)
 	return argc > 0 && pf_matches(argv[0], "help");
 }
 
-int pf_request(struct pf_ctx *c, struct nlmsghdr *nlh, pf_nl_cb cb, void *data)
+/* The backend's own words about the last operation, or "". */
+static const char *backend_msg(struct pf_ctx *c)
 {
-	int err = pf_nl_talk(&c->nl, nlh, cb, data);
-
-	if (!err && c->nl.ext_msg[0])
-		pf_error(c, "kernel warning: %s", c->nl.ext_msg);
-	return err;
+	return c->ops && c->be ? c->ops->errmsg(c->be) : "";
 }
 
 int pf_fail(struct pf_ctx *c, const char *what, int err)
 {
+	const char *msg = backend_msg(c);
+	const char *source = c->ops ? c->ops->msg_source : NULL;
+
 	err = err < 0 ? -err : err;
-	if (c->nl.ext_msg[0])
-		pf_error(c, "kernel: %s (%s)", c->nl.ext_msg, strerror(err));
+	if (*msg && source)
+		pf_error(c, "%s: %s (%s)", source, msg, strerror(err));
+	else if (*msg)
+		pf_error(c, "%s: %s (%s)%s", what, msg, strerror(err),
+			 err == EPERM ? ", CAP_NET_ADMIN is needed" : "");
 	else if (err == EPERM)
 		pf_error(c, "%s: %s (CAP_NET_ADMIN is needed)", what, strerror(err));
-	else if (c->nl.ext_miss_type)
-		pf_error(c, "kernel: attribute %u is missing (%s)", c->nl.ext_miss_type,
-			 strerror(err));
 	else
 		pf_error(c, "%s: %s", what, strerror(err));
+	return PF_EXIT_FAIL;
+}
+
+void pf_warnings(struct pf_ctx *c)
+{
+	const char *msg = backend_msg(c);
+
+	if (*msg)
+		pf_error(c, "%s warning: %s", c->ops->msg_source ? c->ops->msg_source : c->ops->name,
+			 msg);
+}
+
+int pf_lacks(struct pf_ctx *c, const char *what, const char *hint)
+{
+	pf_error(c, "%s: not available with the %s backend%s%s", what, c->ops->name,
+		 hint ? "; " : "", hint ? hint : "");
 	return PF_EXIT_FAIL;
 }

@@ -9,29 +9,29 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "genl.h"
+#include "backend.h"
 
 /* Exit codes. */
 #define PF_EXIT_OK	0
 #define PF_EXIT_FAIL	1	/* the kernel or the system said no */
 #define PF_EXIT_USAGE	2	/* the command line or a file is wrong */
 
-enum pf_backend {
+/* What -b asks for. */
+enum pf_backend_choice {
 	PF_BACKEND_AUTO,	/* the module when its family exists, else nft */
 	PF_BACKEND_MODULE,
 	PF_BACKEND_NFT,
 };
 
-struct pfnft;
-
 struct pf_ctx {
 	bool json;
 	bool pretty;
 	const char *netns;
-	bool connected;
-	enum pf_backend backend;	/* after pf_connect(): MODULE or NFT */
-	struct pf_nl nl;
-	struct pfnft *nft;
+	enum pf_backend_choice choice;
+	/* After pf_connect(): the backend, and whether AUTO found no module. */
+	const struct pf_backend_ops *ops;
+	struct pf_backend *be;
+	bool fell_back;
 	FILE *err;
 };
 
@@ -47,10 +47,13 @@ int pf_help(const char *usage);
 
 bool pf_is_help(int argc, char **argv);
 
-/* pf_nl_talk() that also shows a kernel warning sent with a success. */
-int pf_request(struct pf_ctx *c, struct nlmsghdr *nlh, pf_nl_cb cb, void *data);
-
-/* Explain a failed request (-errno) to the user; returns PF_EXIT_FAIL. */
+/* Explain a failed operation (-errno) to the user; returns PF_EXIT_FAIL. */
 int pf_fail(struct pf_ctx *c, const char *what, int err);
+
+/* After a success: show what the kernel warned about, if anything. */
+void pf_warnings(struct pf_ctx *c);
+
+/* The backend has no such operation: one message; returns PF_EXIT_FAIL. */
+int pf_lacks(struct pf_ctx *c, const char *what, const char *hint);
 
 #endif /* PMTUFIX_CTX_H */

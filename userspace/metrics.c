@@ -66,7 +66,7 @@ static void write_mss(FILE *out, const struct pf_metrics *m)
 	if (m->has_mss_stats) {
 		family(out, name, "counter", "TCP SYNs an MSS rule applied to, by what was done.");
 		for (int i = 0; i < __PMTUFIX_MSS_STAT_MAX; i++)
-			sample(out, name, "action", mss_actions[i], m->mss[i]);
+			sample(out, name, "action", mss_actions[i], m->mss.v[i]);
 	}
 	if (m->has_mss_rules) {
 		family(out, "pmtufix_mss_rules", "gauge", "MSS rules installed.");

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "view.h"
+#include "model.h"
 
 #define PF_METRICS_CTYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -43,7 +43,7 @@ struct pf_metrics {
 	bool has_rescue;
 	bool rescue;
 	bool has_mss_stats;
-	uint64_t mss[__PMTUFIX_MSS_STAT_MAX];
+	struct pf_mss_stats mss;
 	bool has_mss_rules;
 	uint64_t mss_rules;
 	bool has_rpf;

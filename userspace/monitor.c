@@ -8,8 +8,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <linux/genetlink.h>
-
 #include "pmtufix.h"
 #include "cli.h"
 #include "connect.h"
@@ -21,50 +19,6 @@ const char pf_usage_monitor[] =
 	"Usage: pmtufix monitor\n"
 	"Prints one line per rescued or rejected frag-needed error (with -j, one\n"
 	"JSON object per line) until interrupted.\n";
-
-static void get_addr(const struct nlattr *a, struct pf_addr *addr)
-{
-	size_t len = a ? mnl_attr_get_payload_len(a) : 0;
-
-	memset(addr, 0, sizeof(*addr));
-	if (len != 4 && len != 16)
-		return;
-	addr->family = len == 4 ? AF_INET : AF_INET6;
-	memcpy(addr->bytes, mnl_attr_get_payload(a), len);
-}
-
-static bool get_port(const struct nlattr *a, uint16_t *port)
-{
-	uint16_t be;
-
-	if (!pf_attr_u16(a, &be))
-		return false;
-	*port = ntohs(be);
-	return true;
-}
-
-int pf_event_decode(const struct nlmsghdr *nlh, struct pf_event *ev)
-{
-	const struct nlattr *tb[PMTUFIX_A_MAX + 1], *eb[PMTUFIX_A_EV_MAX + 1];
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-
-	memset(ev, 0, sizeof(*ev));
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN || g->cmd != PMTUFIX_CMD_EVENT)
-		return -EPROTO;
-	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_EVENT] ||
-	    pf_nl_parse_nested(tb[PMTUFIX_A_EVENT], eb, PMTUFIX_A_EV_MAX))
-		return -EPROTO;
-	ev->has_reason = pf_attr_u32(eb[PMTUFIX_A_EV_REASON], &ev->reason);
-	ev->has_ifindex = pf_attr_u32(eb[PMTUFIX_A_EV_IFINDEX], &ev->ifindex);
-	ev->has_mtu = pf_attr_u32(eb[PMTUFIX_A_EV_MTU], &ev->mtu);
-	ev->has_proto = pf_attr_u8(eb[PMTUFIX_A_EV_PROTO], &ev->proto);
-	ev->has_sport = get_port(eb[PMTUFIX_A_EV_SPORT], &ev->sport);
-	ev->has_dport = get_port(eb[PMTUFIX_A_EV_DPORT], &ev->dport);
-	get_addr(eb[PMTUFIX_A_EV_ICMP_SADDR], &ev->icmp_saddr);
-	get_addr(eb[PMTUFIX_A_EV_SADDR], &ev->saddr);
-	get_addr(eb[PMTUFIX_A_EV_DADDR], &ev->daddr);
-	return 0;
-}
 
 const char *pf_proto_name(uint8_t proto, char *buf, size_t len)
 {
@@ -143,42 +97,6 @@ void pf_event_print(const struct pf_event *ev, const char *ifname)
 	pf_print_end();
 }
 
-/* The controller's only group, "notify", has the controller's id. */
-#define PF_GENL_CTRL_NOTIFY_GROUP GENL_ID_CTRL
-
-static bool family_gone;
-
-/* rmmod silently drops every listener from the family's groups. */
-static bool is_our_family_deleted(const struct nlmsghdr *nlh)
-{
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
-
-	if (nlh->nlmsg_type != GENL_ID_CTRL || g->cmd != CTRL_CMD_DELFAMILY)
-		return false;
-	if (pf_nl_parse(nlh, tb, CTRL_ATTR_MAX) || !tb[CTRL_ATTR_FAMILY_NAME] ||
-	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_NAME], MNL_TYPE_NUL_STRING) < 0)
-		return false;
-	return !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]), PMTUFIX_GENL_NAME);
-}
-
-static int event_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct pf_ctx *c = data;
-	char name[IF_NAMESIZE];
-	struct pf_event ev;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct genlmsghdr) &&
-	    is_our_family_deleted(nlh)) {
-		family_gone = true;
-		return MNL_CB_STOP;
-	}
-	if (nlh->nlmsg_type != c->nl.family_id || pf_event_decode(nlh, &ev))
-		return MNL_CB_OK;	/* not ours, or not an event: skip it */
-	pf_event_print(&ev, ev.has_ifindex && if_indextoname(ev.ifindex, name) ? name : NULL);
-	return MNL_CB_OK;
-}
-
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -199,15 +117,9 @@ int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv)
 		return pf_usage_error(c, pf_usage_monitor, "unexpected '%s'", argv[0]);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT) {
-		pf_error(c, "monitor needs the module backend; with nft, 'set log rescue' logs "
-			 "each rescue and 'pmtufix stats' counts them");
-		return PF_EXIT_FAIL;
-	}
-	if (!c->nl.events_group) {
-		pf_error(c, "this pmtufix module has no '%s' multicast group", PMTUFIX_MCGRP_EVENTS);
-		return PF_EXIT_FAIL;
-	}
+	if (!c->ops->events_open)
+		return pf_lacks(c, "monitor", "'set log rescue' logs each rescue and 'pmtufix stats' "
+				"counts them");
 
 	/* Signals stay blocked except while waiting: none is lost, none is late. */
 	sigemptyset(&block);
@@ -222,34 +134,40 @@ int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	stop = 0;
 
-	err = pf_nl_join_events(&c->nl);
+	err = c->ops->events_open(c->be);
+	if (err == -EOPNOTSUPP) {
+		pf_error(c, "this pmtufix module has no '%s' multicast group", PMTUFIX_MCGRP_EVENTS);
+		ret = PF_EXIT_FAIL;
+		goto out;
+	}
 	if (err) {
 		ret = pf_fail(c, "cannot join the events group", err);
 		goto out;
 	}
-	/* Best effort: without it an unload only goes unnoticed. */
-	pf_nl_join_group(&c->nl, PF_GENL_CTRL_NOTIFY_GROUP);
-	family_gone = false;
-	while (!stop && !family_gone) {
-		ssize_t n = pf_nl_recv(&c->nl, &wait_mask);
+	while (!stop) {
+		struct pf_event ev;
+		char name[IF_NAMESIZE];
 
-		if (n == -EINTR)
+		err = c->ops->events_next(c->be, &ev, &wait_mask);
+		if (err == -EINTR)
 			continue;
-		if (n == -ENOBUFS) {
+		if (err == -ENOBUFS) {
 			pf_error(c, "events were lost: the receive buffer overflowed");
 			continue;
 		}
-		if (n < 0) {
-			ret = pf_fail(c, "cannot receive events", (int)n);
+		if (err == -ENODATA)
+			break;
+		if (err == -ENODEV) {
+			pf_error(c, "the pmtufix module was unloaded: no more events");
+			ret = PF_EXIT_FAIL;
 			break;
 		}
-		if (n == 0)
+		if (err) {
+			ret = pf_fail(c, "cannot receive events", err);
 			break;
-		mnl_cb_run(c->nl.buf, (size_t)n, 0, 0, event_cb, c);
-	}
-	if (family_gone) {
-		pf_error(c, "the pmtufix module was unloaded: no more events");
-		ret = PF_EXIT_FAIL;
+		}
+		pf_event_print(&ev, ev.has_ifindex && if_indextoname(ev.ifindex, name) ?
+			       name : NULL);
 	}
 out:
 	sigaction(SIGINT, &old_int, NULL);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,11 +94,6 @@ int pf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-size_t pf_prefix_addrlen(const struct pf_prefix *p)
-{
-	return p->family == AF_INET ? 4 : 16;
-}
-
 void pf_format_prefix(const struct pf_prefix *p, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
@@ -113,8 +109,9 @@ int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	struct pf_prefix net;
+	uint8_t end[16];
 	uint32_t len, max;
-	size_t bytes, i;
+	size_t bytes;
 
 	memset(p, 0, sizeof(*p));
 	if (alen == 0 || alen >= sizeof(addr))
@@ -141,18 +138,7 @@ int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen
 	/* Host bits must be zero: say which network was probably meant. */
 	net = *p;
 	bytes = pf_prefix_addrlen(p);
-	for (i = 0; i < bytes; i++) {
-		unsigned int bit = (unsigned int)i * 8;
-		uint8_t mask;
-
-		if (bit >= len)
-			mask = 0;
-		else if (bit + 8 <= len)
-			mask = 0xff;
-		else
-			mask = (uint8_t)(0xff << (8 - (len - bit)));
-		net.addr[i] &= mask;
-	}
+	pf_prefix_range(p, net.addr, end);
 	if (memcmp(net.addr, p->addr, bytes)) {
 		char want[PF_PREFIX_STRLEN];
 
@@ -165,45 +151,6 @@ int pf_parse_prefix(const char *s, struct pf_prefix *p, char *err, size_t errlen
 bad_addr:
 	snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 prefix", s);
 	return -1;
-}
-
-int pf_prefix_cmp(const struct pf_prefix *a, const struct pf_prefix *b)
-{
-	int r;
-
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	r = memcmp(a->addr, b->addr, pf_prefix_addrlen(a));
-	if (r)
-		return r;
-	return (int)a->len - (int)b->len;
-}
-
-int pf_mss_rule_cmp(const struct pf_mss_rule *a, const struct pf_mss_rule *b)
-{
-	int r = pf_prefix_cmp(&a->prefix, &b->prefix);
-
-	if (r)
-		return r;
-	if (a->mss != b->mss)
-		return a->mss < b->mss ? -1 : 1;
-	return (int)a->dir - (int)b->dir;
-}
-
-static int rule_qsort_cmp(const void *a, const void *b)
-{
-	return pf_mss_rule_cmp(a, b);
-}
-
-void pf_mss_sort(struct pf_mss_rule *rules, size_t n)
-{
-	if (n > 1)
-		qsort(rules, n, sizeof(*rules), rule_qsort_cmp);
-}
-
-bool pf_req_has_nft(const struct pf_config_req *req)
-{
-	return req->has_mark || req->has_table || req->has_pref || req->has_uplinks;
 }
 
 static int parse_word32(const char *p, uint32_t *v)
@@ -241,7 +188,7 @@ static int parse_mark(const char *s, uint32_t *mark, uint32_t *mask)
 }
 
 /* auto, or IFACE[,IFACE...] */
-static int parse_uplinks(const char *s, struct pf_config_req *req, char *err, size_t errlen)
+static int parse_uplinks(const char *s, struct pf_config *req, char *err, size_t errlen)
 {
 	const char *p = s;
 
@@ -284,7 +231,114 @@ static int parse_uplinks(const char *s, struct pf_config_req *req, char *err, si
 	return 0;
 }
 
-int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
+#define PF_STR_(x)	#x
+#define PF_STR(x)	PF_STR_(x)
+
+/* Value parsers of `set`: 0, -1 for a bad value, -2 when err says why. */
+static int set_rescue(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	if (pf_matches(val, "on"))
+		req->rescue = true;
+	else if (pf_matches(val, "off"))
+		req->rescue = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_log(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	int lvl = pf_keyword(val, pf_log_names);
+
+	(void)err, (void)errlen;
+	if (lvl < 0)
+		return -1;
+	req->log = (uint8_t)lvl;
+	return 0;
+}
+
+static int set_floor(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	if (pf_matches(val, "auto")) {
+		req->floor = 0;
+		return 0;
+	}
+	return pf_parse_u32(val, PF_FLOOR_MIN, PF_FLOOR_MAX, &req->floor) ? -1 : 0;
+}
+
+static int set_mark(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	return parse_mark(val, &req->mark, &req->mask) ? -1 : 0;
+}
+
+static int set_table(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	if (pf_parse_u32(val, 1, UINT32_MAX, &req->table) ||
+	    (req->table >= 253 && req->table <= 255))
+		return -1;
+	return 0;
+}
+
+static int set_pref(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	return pf_parse_u32(val, 1, 32763, &req->pref) ? -1 : 0;
+}
+
+static int set_uplinks(const char *val, struct pf_config *req, char *err, size_t errlen)
+{
+	if (!val)
+		return -1;
+	return parse_uplinks(val, req, err, errlen) ? -2 : 0;
+}
+
+#define SET_FIELD(name) #name, offsetof(struct pf_config, has_##name), set_##name
+
+static const struct {
+	const char *name;
+	size_t has;
+	int (*parse)(const char *val, struct pf_config *req, char *err, size_t errlen);
+	const char *bad;	/* what a value must be */
+} set_settings[] = {
+	{ SET_FIELD(rescue), "rescue must be on or off" },
+	{ SET_FIELD(log), "log must be none, rescue or all" },
+	{ SET_FIELD(floor), "floor must be auto or an MTU " PF_STR(PF_FLOOR_MIN) ".."
+			    PF_STR(PF_FLOOR_MAX) },
+	{ SET_FIELD(mark), "mark must be MARK[/MASK], non-zero, the mark inside the mask "
+			   "(e.g. 0x2000/0x2000)" },
+	{ SET_FIELD(table), "table must be a route table 1..4294967295 other than 253, 254 "
+			    "and 255" },
+	{ SET_FIELD(pref), "pref must be 1..32763 (before 'lookup main')" },
+	{ SET_FIELD(uplinks), "uplinks must be auto or IFACE[,IFACE...]" },
+};
+
+/* One KEY VALUE pair of `set`; i indexes set_settings. */
+static int parse_setting(size_t i, const char *key, const char *val, struct pf_config *req,
+			 char *err, size_t errlen)
+{
+	bool *seen = (bool *)((char *)req + set_settings[i].has);
+	int r;
+
+	if (*seen) {
+		snprintf(err, errlen, "'%s' given twice", key);
+		return -1;
+	}
+	*seen = true;
+	r = set_settings[i].parse(val, req, err, errlen);
+	if (r == -1) {
+		if (val)
+			snprintf(err, errlen, "%s, not '%s'", set_settings[i].bad, val);
+		else
+			snprintf(err, errlen, "%s", set_settings[i].bad);
+	}
+	return r ? -1 : 0;
+}
+
+int pf_parse_set(int argc, char *const *argv, struct pf_config *req,
 		 char *err, size_t errlen)
 {
 	memset(req, 0, sizeof(*req));
@@ -294,92 +348,17 @@ int pf_parse_set(int argc, char *const *argv, struct pf_config_req *req,
 	}
 	for (int i = 0; i < argc; i += 2) {
 		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		bool *seen;
+		size_t k;
 
-		if (pf_matches(key, "rescue"))
-			seen = &req->has_rescue;
-		else if (pf_matches(key, "log"))
-			seen = &req->has_log;
-		else if (pf_matches(key, "floor"))
-			seen = &req->has_floor;
-		else if (pf_matches(key, "mark"))
-			seen = &req->has_mark;
-		else if (pf_matches(key, "table"))
-			seen = &req->has_table;
-		else if (pf_matches(key, "pref"))
-			seen = &req->has_pref;
-		else if (pf_matches(key, "uplinks"))
-			seen = &req->has_uplinks;
-		else {
+		for (k = 0; k < sizeof(set_settings) / sizeof(set_settings[0]); k++)
+			if (pf_matches(key, set_settings[k].name))
+				break;
+		if (k == sizeof(set_settings) / sizeof(set_settings[0])) {
 			snprintf(err, errlen, "unknown setting '%s' (expected rescue, log or floor)", key);
 			return -1;
 		}
-		if (*seen) {
-			snprintf(err, errlen, "'%s' given twice", key);
+		if (parse_setting(k, key, val, req, err, errlen))
 			return -1;
-		}
-		*seen = true;
-
-		if (seen == &req->has_rescue) {
-			if (pf_matches(val, "on"))
-				req->rescue = true;
-			else if (pf_matches(val, "off"))
-				req->rescue = false;
-			else
-				goto bad_value;
-		} else if (seen == &req->has_log) {
-			int lvl = pf_keyword(val, pf_log_names);
-
-			if (lvl < 0)
-				goto bad_value;
-			req->log = (uint8_t)lvl;
-		} else if (seen == &req->has_floor) {
-			if (pf_matches(val, "auto"))
-				req->floor = 0;
-			else if (pf_parse_u32(val, PF_FLOOR_MIN, PF_FLOOR_MAX, &req->floor))
-				goto bad_value;
-		} else if (seen == &req->has_mark) {
-			if (parse_mark(val, &req->mark, &req->mask))
-				goto bad_value;
-		} else if (seen == &req->has_table) {
-			if (pf_parse_u32(val, 1, UINT32_MAX, &req->table) ||
-			    (req->table >= 253 && req->table <= 255))
-				goto bad_value;
-		} else if (seen == &req->has_pref) {
-			if (pf_parse_u32(val, 1, 32763, &req->pref))
-				goto bad_value;
-		} else {
-			if (!val)
-				goto bad_value;
-			if (parse_uplinks(val, req, err, errlen))
-				return -1;
-		}
-		continue;
-
-bad_value:
-		if (seen == &req->has_rescue)
-			snprintf(err, errlen, "rescue must be on or off");
-		else if (seen == &req->has_log)
-			snprintf(err, errlen, "log must be none, rescue or all");
-		else if (seen == &req->has_floor)
-			snprintf(err, errlen, "floor must be auto or an MTU %u..%u",
-				 PF_FLOOR_MIN, PF_FLOOR_MAX);
-		else if (seen == &req->has_mark)
-			snprintf(err, errlen, "mark must be MARK[/MASK], non-zero, the mark inside "
-				 "the mask (e.g. 0x2000/0x2000)");
-		else if (seen == &req->has_table)
-			snprintf(err, errlen, "table must be a route table 1..4294967295 other "
-				 "than 253, 254 and 255");
-		else if (seen == &req->has_pref)
-			snprintf(err, errlen, "pref must be 1..32763 (before 'lookup main')");
-		else
-			snprintf(err, errlen, "uplinks must be auto or IFACE[,IFACE...]");
-		if (val) {
-			size_t n = strlen(err);
-
-			snprintf(err + n, errlen - n, ", not '%s'", val);
-		}
-		return -1;
 	}
 	return 0;
 }

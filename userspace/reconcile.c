@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The agent's view of a backend. "In place" means: every setting the file
- * names has the file's value, the MSS rules are exactly the file's, and on
- * nft the table exists and, with rescue on, its ip rules and route too.
+ * The agent's view of a backend, through its ops table only. "In place"
+ * means: every setting the file names has the file's value, the MSS rules
+ * are exactly the file's, and what the backend reports beyond its settings
+ * (nft: the table, and with rescue on its ip rules and route) is there.
  */
 
 #include <errno.h>
@@ -12,39 +13,44 @@
 #include "pmtufix.h"
 #include "config.h"
 #include "connect.h"
-#include "mss.h"
-#include "nftbe.h"
 #include "print.h"
 #include "reconcile.h"
-#include "stats.h"
 
 const char *pf_rc_backend_name(const struct pf_ctx *c)
 {
-	if (!c->connected)
-		return "none";
-	return c->backend == PF_BACKEND_NFT ? "nft" : "module";
+	return c->ops ? c->ops->name : "none";
 }
 
-/* The settings the file names, against what the backend reports. */
-static int settings_differ(const struct pf_config_req *w, const struct pf_config *have,
-			   char *why, size_t len)
+static bool same_uplinks(const struct pf_config *w, const struct pf_config *h)
 {
-	if (w->has_rescue && have->has_rescue && w->rescue != have->rescue)
-		snprintf(why, len, "rescue is %s, the file says %s", have->rescue ? "on" : "off",
-			 w->rescue ? "on" : "off");
-	else if (w->has_log && have->has_log && w->log != have->log)
-		snprintf(why, len, "log differs from the file");
-	else if (w->has_floor && have->has_floor && w->floor != have->floor)
-		snprintf(why, len, "floor is %u, the file says %u", have->floor, w->floor);
-	else if (have->has_nft && w->has_mark && (w->mark != have->mark || w->mask != have->mask))
-		snprintf(why, len, "mark differs from the file");
-	else if (have->has_nft && w->has_table && w->table != have->table)
-		snprintf(why, len, "table differs from the file");
-	else if (have->has_nft && w->has_pref && w->pref != have->pref)
-		snprintf(why, len, "pref differs from the file");
-	else
-		return 0;
-	return 1;
+	if (!w->n_uplinks)
+		return true;	/* auto: whatever the routes say today */
+	if (w->n_uplinks != h->n_uplinks)
+		return false;
+	for (unsigned int i = 0; i < w->n_uplinks; i++)
+		if (strcmp(w->uplinks[i], h->uplinks[i]))
+			return false;
+	return true;
+}
+
+/* The first setting the file names that the backend has otherwise, or NULL. */
+static const char *setting_differs(const struct pf_config *w, const struct pf_config *h)
+{
+	if (w->has_rescue && h->has_rescue && w->rescue != h->rescue)
+		return "rescue";
+	if (w->has_log && h->has_log && w->log != h->log)
+		return "log";
+	if (w->has_floor && h->has_floor && w->floor != h->floor)
+		return "floor";
+	if (w->has_mark && h->has_mark && (w->mark != h->mark || w->mask != h->mask))
+		return "mark";
+	if (w->has_table && h->has_table && w->table != h->table)
+		return "table";
+	if (w->has_pref && h->has_pref && w->pref != h->pref)
+		return "pref";
+	if (w->has_uplinks && h->has_uplinks && !same_uplinks(w, h))
+		return "uplinks";
+	return NULL;
 }
 
 static int rules_differ(const struct pf_desired *d, const struct pf_mss_rule *have, size_t n,
@@ -74,226 +80,144 @@ static int rules_differ(const struct pf_desired *d, const struct pf_mss_rule *ha
 	return ret;
 }
 
-static int check_module(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t len)
+static int read_failed(struct pf_ctx *c, const char *what, int err, char *why, size_t len)
 {
-	struct pf_mss_rule *rules = NULL;
-	struct pf_config cfg;
-	size_t n = 0;
+	const char *msg = c->ops->errmsg ? c->ops->errmsg(c->be) : "";
+
+	snprintf(why, len, "cannot read %s: %s", what, msg && *msg ? msg : strerror(-err));
+	return err;
+}
+
+static int check_state(struct pf_ctx *c, char *why, size_t len)
+{
+	struct pf_state st = { 0 };
 	int err;
 
-	err = pf_config_get(c, &cfg);
-	if (err) {
-		snprintf(why, len, "cannot read the settings: %s", strerror(-err));
-		return err;
-	}
-	if (settings_differ(&d->cfg, &cfg, why, len))
-		return 1;
-	err = pf_mss_list(c, &rules, &n);
-	if (err == -EOPNOTSUPP && !d->n)
+	if (!c->ops->state_get)
 		return 0;
-	if (err) {
-		snprintf(why, len, "cannot list the MSS rules: %s", strerror(-err));
-		return err;
-	}
-	err = rules_differ(d, rules, n, why, len);
-	free(rules);
-	return err;
-}
-
-static void nft_to_config(const struct pfnft_state *st, struct pf_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->has_rescue = cfg->has_log = cfg->has_floor = cfg->has_nft = true;
-	cfg->rescue = st->conf.rescue;
-	cfg->log = st->conf.log;
-	cfg->floor = st->conf.floor;
-	cfg->mark = st->conf.mark;
-	cfg->mask = st->conf.mask;
-	cfg->table = st->conf.table;
-	cfg->pref = st->conf.pref;
-}
-
-static int nft_rules(struct pf_ctx *c, struct pf_mss_rule **rules, size_t *n)
-{
-	struct pfnft_mss *v = NULL;
-	int err = pf_nft->mss_list(c->nft, &v, n);
-
+	err = c->ops->state_get(c->be, &st);
 	if (err)
-		return err;
-	*rules = calloc(*n ? *n : 1, sizeof(**rules));
-	if (!*rules) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < *n; i++) {
-		(*rules)[i].prefix.family = v[i].prefix.family;
-		(*rules)[i].prefix.len = v[i].prefix.len;
-		memcpy((*rules)[i].prefix.addr, v[i].prefix.addr, 16);
-		(*rules)[i].mss = v[i].mss;
-		(*rules)[i].dir = v[i].dir;
-	}
-	free(v);
-	pf_mss_sort(*rules, *n);
-	return 0;
-}
-
-static int check_nft(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t len)
-{
-	struct pf_mss_rule *rules = NULL;
-	struct pfnft_state st;
-	struct pf_config cfg;
-	size_t n = 0;
-	int err;
-
-	err = pf_nft->get(c->nft, &st);
-	if (err) {
-		snprintf(why, len, "cannot read the nft backend: %s", strerror(-err));
-		return err;
-	}
+		return read_failed(c, "what is installed", err, why, len);
 	if (!st.installed) {
-		snprintf(why, len, "table inet %s is missing", PFNFT_TABLE);
+		snprintf(why, len, "the %s backend has nothing installed (no table)", c->ops->name);
 		return 1;
 	}
-	if (st.conf.rescue && !st.routing_ok) {
-		snprintf(why, len, "the ip rules or the route of table %u are missing",
-			 st.conf.table);
-		return 1;
-	}
-	nft_to_config(&st, &cfg);
-	if (settings_differ(&d->cfg, &cfg, why, len))
-		return 1;
-	err = nft_rules(c, &rules, &n);
-	if (err) {
-		snprintf(why, len, "cannot list the MSS rules: %s", strerror(-err));
-		return err;
-	}
-	err = rules_differ(d, rules, n, why, len);
-	free(rules);
-	return err;
+	return 0;
 }
 
 int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t len)
 {
-	if (!c->connected) {
+	struct pf_mss_rule *rules = NULL;
+	struct pf_config have;
+	const char *differs;
+	size_t n = 0;
+	int err;
+
+	if (!c->ops) {
 		snprintf(why, len, "no backend is open");
 		return -ENODEV;
 	}
-	if (c->backend == PF_BACKEND_NFT)
-		return check_nft(c, d, why, len);
-	return check_module(c, d, why, len);
+	err = check_state(c, why, len);
+	if (err)
+		return err;
+	memset(&have, 0, sizeof(have));
+	err = c->ops->config_get(c->be, &have);
+	if (err)
+		return read_failed(c, "the settings", err, why, len);
+	differs = setting_differs(&d->cfg, &have);
+	if (differs) {
+		snprintf(why, len, "%s differs from the file", differs);
+		return 1;
+	}
+	if (have.rescue && c->ops->state_get) {
+		struct pf_state st = { 0 };
+
+		if (!c->ops->state_get(c->be, &st) && !st.routing_ok) {
+			snprintf(why, len, "the ip rules or the route of table %u are missing",
+				 have.table);
+			return 1;
+		}
+	}
+	err = c->ops->mss_list ? c->ops->mss_list(c->be, &rules, &n) : -EOPNOTSUPP;
+	if ((err == -EOPNOTSUPP || err == -ENOENT) && !d->n)
+		return 0;
+	if (err)
+		return read_failed(c, "the MSS rules", err, why, len);
+	err = rules_differ(d, rules, n, why, len);
+	free(rules);
+	return err;
 }
 
 int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 {
-	if (!c->connected)
+	if (!c->ops)
 		return PF_EXIT_FAIL;
 	return pf_apply(c, d, name);
 }
 
-static int collect_module(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
+int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
 {
 	struct pf_mss_rule *rules = NULL;
 	struct pf_config cfg;
 	size_t n = 0;
 	int err;
 
-	err = pf_config_get(c, &cfg);
+	memset(st, 0, sizeof(*st));
+	m->backend = pf_rc_backend_name(c);
+	m->has_rpf = !pf_rpf_read(&m->rpf);
+	if (!c->ops)
+		return 0;
+	memset(&cfg, 0, sizeof(cfg));
+	err = c->ops->config_get(c->be, &cfg);
 	if (err)
 		return err;
 	m->has_rescue = cfg.has_rescue;
 	m->rescue = cfg.rescue;
-	err = pf_stats_get(c, st);
-	if (err && err != -EOPNOTSUPP)
-		return err;
-	m->stats = err ? NULL : st;
-	if (!pf_mss_list(c, &rules, &n)) {
+	/* What a backend does not count (nft without its table) is left out. */
+	if (c->ops->stats_get && !c->ops->stats_get(c->be, st))
+		m->stats = st;
+	if (c->ops->mss_stats_get && !c->ops->mss_stats_get(c->be, &m->mss))
+		m->has_mss_stats = true;
+	if (c->ops->mss_list && !c->ops->mss_list(c->be, &rules, &n)) {
 		m->has_mss_rules = true;
 		m->mss_rules = n;
 	}
 	free(rules);
 	return 0;
-}
-
-static int stats_add(struct pf_stats *st, uint32_t reason, uint64_t value)
-{
-	struct pf_stat *v = realloc(st->v, (st->n + 1) * sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	st->v = v;
-	st->v[st->n++] = (struct pf_stat){ .reason = reason, .value = value };
-	return 0;
-}
-
-static int collect_nft(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
-{
-	struct pf_mss_rule *rules = NULL;
-	struct pfnft_state s;
-	size_t n = 0;
-	int err;
-
-	err = pf_nft->get(c->nft, &s);
-	if (err)
-		return err;
-	m->has_rescue = true;
-	m->rescue = s.installed && s.conf.rescue;
-	for (int i = 0; i < PFNFT_C_MAX; i++) {
-		/* Reasons the table does not count are absent, not zero. */
-		if (stats_add(st, pfnft_counter_reason[i], s.counters[i]))
-			return -ENOMEM;
-	}
-	m->stats = st;
-	if (s.installed && !nft_rules(c, &rules, &n)) {
-		m->has_mss_rules = true;
-		m->mss_rules = n;
-	}
-	free(rules);
-	return 0;
-}
-
-int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
-{
-	int err = 0;
-
-	memset(st, 0, sizeof(*st));
-	m->backend = pf_rc_backend_name(c);
-	m->has_rpf = !pf_rpf_read(&m->rpf);
-	if (c->connected && c->backend == PF_BACKEND_NFT)
-		err = collect_nft(c, m, st);
-	else if (c->connected)
-		err = collect_module(c, m, st);
-	return err;
 }
 
 int pf_rc_down(struct pf_ctx *c)
 {
-	struct pf_config_req req = { .has_rescue = true, .rescue = false };
+	struct pf_config off = { .has_rescue = true, .rescue = false };
+	unsigned int what = 0;
 	int err;
 
-	if (!c->connected)
+	if (!c->ops)
 		return PF_EXIT_FAIL;
-	if (c->backend == PF_BACKEND_NFT)
-		return pf_nft_down(c);
-	err = pf_config_set(c, &req);
+	if (c->ops->down) {
+		err = c->ops->down(c->be, &what);
+		return err ? pf_fail(c, "down", err) : PF_EXIT_OK;
+	}
+	/* The module stays loaded: rescue off and no rules is what "down" means here. */
+	err = c->ops->config_set(c->be, &off);
 	if (err)
 		return pf_fail(c, "set rescue off", err);
-	err = pf_mss_flush(c);
+	err = c->ops->mss_flush ? c->ops->mss_flush(c->be) : 0;
 	if (err && err != -EOPNOTSUPP)
-		return pf_mss_fail(c, "mss flush", err);
+		return pf_fail(c, "mss flush", err);
 	return PF_EXIT_OK;
 }
 
-int pf_rc_nft_remove(struct pf_ctx *c)
+int pf_rc_nft_remove(void)
 {
-	struct pfnft *h;
+	struct pf_backend *be;
 	unsigned int what = 0;
-	int err = pf_nft->open(&h);
+	int err = pf_backend_nft.open(&be);
 
 	if (err)
 		return err;
-	err = pf_nft->down(h, &what);
-	pf_nft->close(h);
-	(void)c;
+	err = pf_backend_nft.down(be, &what);
+	pf_backend_nft.close(be);
 	return err ? err : (int)what;
 }
 

@@ -29,7 +29,7 @@ int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st);
 int pf_rc_down(struct pf_ctx *c);
 
 /* After moving to the module: remove the nft backend's table, if any. */
-int pf_rc_nft_remove(struct pf_ctx *c);
+int pf_rc_nft_remove(void);
 
 const char *pf_rc_backend_name(const struct pf_ctx *c);
 

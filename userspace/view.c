@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* How counters and MSS rules look, whichever backend read them. */
+/* How settings, counters and MSS rules look, whichever backend read them. */
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "pmtufix.h"
@@ -47,4 +48,67 @@ void pf_mss_print(const struct pf_mss_rule *rules, size_t n)
 	}
 	pf_close_array();
 	pf_print_end();
+}
+
+static void print_floor(const struct pf_config *cfg)
+{
+	pf_print_uint(PF_JSON, "floor", NULL, cfg->floor);
+	if (cfg->floor)
+		pf_print_uint(PF_TEXT, NULL, "floor: %s\n", cfg->floor);
+	else if (cfg->has_floor_eff)
+		pf_print_uint(PF_TEXT, NULL, "floor: auto (%s)\n", cfg->floor_eff);
+	else
+		pf_print_string(PF_TEXT, NULL, "floor: %s\n", "auto");
+}
+
+/* The nft backend's own settings. */
+static void print_routing(const struct pf_config *cfg)
+{
+	char buf[PF_MAX_UPLINKS * PF_IFNAMSIZ + 8] = "";
+	size_t len = 0;
+
+	if (cfg->has_mark) {
+		snprintf(buf, sizeof(buf), "0x%x/0x%x", cfg->mark, cfg->mask);
+		pf_print_string(PF_ANY, "mark", "mark: %s\n", buf);
+	}
+	if (cfg->has_table)
+		pf_print_uint(PF_ANY, "table", "route table: %s\n", cfg->table);
+	if (cfg->has_pref)
+		pf_print_uint(PF_ANY, "pref", "pref: %s\n", cfg->pref);
+	if (!cfg->has_uplinks)
+		return;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < cfg->n_uplinks; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? "," : "",
+					cfg->uplinks[i]);
+	pf_print_string(PF_TEXT, NULL, "uplinks: %s\n", cfg->n_uplinks ? buf : "auto");
+	pf_open_array("uplinks");
+	for (unsigned int i = 0; i < cfg->n_uplinks; i++)
+		pf_print_string(PF_JSON, NULL, NULL, cfg->uplinks[i]);
+	pf_close_array();
+}
+
+void pf_config_print(const struct pf_config *cfg)
+{
+	char buf[32];
+
+	if (cfg->has_rescue)
+		pf_print_bool(PF_ANY, "rescue", "rescue: %s\n", cfg->rescue);
+	if (cfg->has_log) {
+		if (cfg->log <= PMTUFIX_LOG_MAX)
+			snprintf(buf, sizeof(buf), "%s", pf_log_names[cfg->log]);
+		else
+			snprintf(buf, sizeof(buf), "%u", cfg->log);
+		pf_print_string(PF_ANY, "log", "log: %s\n", buf);
+	}
+	if (cfg->has_floor)
+		print_floor(cfg);
+	if (cfg->has_floor_eff)
+		pf_print_uint(PF_JSON, "floor_effective", NULL, cfg->floor_eff);
+	print_routing(cfg);
+	if (cfg->has_version) {
+		snprintf(buf, sizeof(buf), "%u.%u.%u", cfg->version >> 16,
+			 cfg->version >> 8 & 0xff, cfg->version & 0xff);
+		pf_print_string(PF_ANY, "module_version", "module: %s\n", buf);
+	}
 }

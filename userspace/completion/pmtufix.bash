@@ -102,10 +102,10 @@ _pmtufix()
 		;;
 	mss)
 		if [ "$n" -eq 0 ]; then
-			w="add del show flush stats help"
+			w="add replace del show flush stats help"
 		else
 			case ${args[0]} in
-			add)
+			add | replace)
 				case $n in
 				1) w="help" ;;	# PREFIX: nothing to offer
 				2) w="auto" ;;

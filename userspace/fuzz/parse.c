@@ -74,7 +74,7 @@ static bool valid_ifname(const char *n)
 
 static void fuzz_set(int argc, char **argv)
 {
-	struct pf_config_req req;
+	struct pf_config req;
 
 	err[0] = '\0';
 	if (pf_parse_set(argc, argv, &req, err, PF_ERRLEN)) {

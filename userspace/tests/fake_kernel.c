@@ -246,8 +246,12 @@ static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 	const struct nlattr *mb[PMTUFIX_A_MSS_MAX + 1];
 	struct pf_mss_rule r;
 	const char *bad = rule_key(req, &r, mb);
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
+	bool replace;
+	ssize_t i;
 
 	k->adds++;
+	replace = !pf_nl_parse(req, tb, PMTUFIX_A_MAX) && tb[PMTUFIX_A_MSS_REPLACE];
 	if (bad) {
 		ack(k, req, -EINVAL, bad);
 		return;
@@ -267,7 +271,13 @@ static void mss_add(struct fake_kernel *k, const struct nlmsghdr *req)
 		ack(k, req, -ENOSPC, "too many MSS rules in this namespace");
 		return;
 	}
-	if (find_rule(k, &r) >= 0) {
+	i = find_rule(k, &r);
+	if (i >= 0 && replace) {
+		k->rules[i] = r;
+		ack(k, req, 0, NULL);
+		return;
+	}
+	if (i >= 0) {
 		ack(k, req, -EEXIST, "a rule for this prefix exists");
 		return;
 	}

@@ -60,7 +60,7 @@ static int f_get(struct pfnft *h, struct pfnft_state *st)
 	return 0;
 }
 
-static int f_set(struct pfnft *h, const struct pfnft_conf *want)
+static int f_set(struct pfnft *h, const struct pf_config *want)
 {
 	(void)h;
 	trace("set");
@@ -106,7 +106,7 @@ static int f_reset(struct pfnft *h)
 	return 0;
 }
 
-static int f_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
+static int f_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n)
 {
 	(void)h;
 	trace("mss_list");
@@ -118,19 +118,19 @@ static int f_list(struct pfnft *h, struct pfnft_mss **v, size_t *n)
 	return 0;
 }
 
-static int check(struct pfnft_mss *v, size_t n)
+static int check(struct pf_mss_rule *v, size_t n)
 {
-	pfnft_mss_sort(v, n);
-	if (pfnft_mss_overlap(v, n) != n) {
+	pf_mss_sort(v, n);
+	if (pf_mss_overlap(v, n) != n) {
 		snprintf(msg, sizeof(msg), "the nft backend needs disjoint prefixes");
 		return -EEXIST;
 	}
 	return 0;
 }
 
-static int f_add(struct pfnft *h, const struct pfnft_mss *r)
+static int f_add(struct pfnft *h, const struct pf_mss_rule *r)
 {
-	struct pfnft_mss v[FAKE_NFT_MAX_RULES + 1];
+	struct pf_mss_rule v[FAKE_NFT_MAX_RULES + 1];
 	int err;
 
 	(void)h;
@@ -148,7 +148,7 @@ static int f_add(struct pfnft *h, const struct pfnft_mss *r)
 	return 0;
 }
 
-static int f_del(struct pfnft *h, const struct pfnft_prefix *p)
+static int f_del(struct pfnft *h, const struct pf_prefix *p)
 {
 	(void)h;
 	trace("mss_del");
@@ -162,9 +162,9 @@ static int f_del(struct pfnft *h, const struct pfnft_prefix *p)
 	return -ENOENT;
 }
 
-static int f_replace(struct pfnft *h, const struct pfnft_mss *v, size_t n)
+static int f_replace(struct pfnft *h, const struct pf_mss_rule *v, size_t n)
 {
-	struct pfnft_mss w[FAKE_NFT_MAX_RULES];
+	struct pf_mss_rule w[FAKE_NFT_MAX_RULES];
 	int err;
 
 	(void)h;

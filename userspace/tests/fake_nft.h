@@ -13,11 +13,11 @@
 struct fake_nft {
 	/* State. */
 	bool installed;
-	struct pfnft_conf conf;
-	bool svm_changed[PFNFT_MAX_UPLINKS];
+	struct pf_config conf;
+	bool svm_changed[PF_MAX_UPLINKS];
 	bool routing_ok;
 	uint64_t counters[PFNFT_C_MAX];
-	struct pfnft_mss rules[FAKE_NFT_MAX_RULES];
+	struct pf_mss_rule rules[FAKE_NFT_MAX_RULES];
 	size_t nrules;
 
 	/* Failures to simulate: -errno, with msg as the library's message. */

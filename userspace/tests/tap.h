@@ -26,6 +26,7 @@ void test_conffile(void);
 void test_decode(void);
 void test_cli(void);
 void test_nft(void);
+void test_backend(void);
 void test_http(void);
 void test_metrics(void);
 

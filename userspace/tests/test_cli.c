@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
 #include "pmtufix.h"
@@ -149,7 +150,8 @@ static void not_loaded(void)
 	is_int(R.rc, 1, "module not loaded: mss show exit 1");
 	is_str(N.trace, "", "--backend module never opens the nft backend");
 	run("");
-	ok(R.rc == 0 && !strncmp(R.out, "backend: nft\n", 13), "module not loaded: nft backend");
+	ok(R.rc == 0 && !strncmp(R.out, "backend: nft (the pmtufix module is not loaded)\n", 48),
+	   "module not loaded: nft backend, and why");
 	is_str(K.trace, "getfamily", "auto: the family was looked up first");
 	run("-n pmtufix-unit-no-such-netns show");
 	is_int(R.rc, 1, "missing netns: exit 1");
@@ -416,8 +418,8 @@ static void save_apply(void)
 		snprintf(cmd, sizeof(cmd), "apply %s", path);
 		run(cmd);
 		is_int(R.rc, 0, "apply saved file: exit 0");
-		is_str(K.trace, "getfamily get_config mss_get set_config mss_flush mss_add mss_add mss_add",
-		       "apply: read, set, flush, add");
+		is_str(K.trace, "getfamily get_config mss_get set_config mss_add mss_add mss_add "
+				"mss_get mss_del", "apply: read, set, replace each rule, drop the rest");
 		run("save");
 		is_str(R.out, saved, "save | apply round-trips");
 
@@ -462,8 +464,8 @@ static void apply_errors(void)
 		      "pmtufix: kernel: too many MSS rules in this namespace (No space left on device)\n"
 		      "pmtufix: the previous configuration (1 MSS rule) was restored\n",
 	       "apply refused half way: says where, why, and that it restored");
-	is_str(K.trace, "getfamily get_config mss_get set_config mss_flush mss_add mss_add "
-			"mss_flush mss_add set_config", "apply refused half way: the requests");
+	is_str(K.trace, "getfamily get_config mss_get set_config mss_add mss_add "
+			"mss_add mss_get mss_del set_config", "apply refused half way: the requests");
 	ok(K.nrules == 1 && K.rules[0].mss == 1400 && K.rescue && K.floor == 0,
 	   "apply refused half way: old rules and settings are back");
 
@@ -566,7 +568,7 @@ static const char nft_show_text[] =
 	"log: none\n"
 	"floor: auto (552)\n"
 	"mark: 0x2000/0x2000\n"
-	"table: 500\n"
+	"route table: 500\n"
 	"pref: 500\n"
 	"uplinks: eth1\n"
 	"stats:\n"
@@ -583,8 +585,9 @@ static void nft_backend(void)
 
 	reset();
 	run("--backend nft");
-	is_str(R.out, "backend: nft\ntable: none (nothing installed)\nrescue: off\nlog: none\n"
-		      "floor: auto (552)\nmark: 0x2000/0x2000\ntable: 500\npref: 500\nuplinks: auto\n",
+	is_str(R.out, "backend: nft\ninstalled: no (nothing installed)\nrescue: off\nlog: none\n"
+		      "floor: auto (552)\nmark: 0x2000/0x2000\nroute table: 500\npref: 500\n"
+		      "uplinks: auto\n",
 	       "nft show, nothing installed: the defaults, no stats");
 	is_str(K.trace, "", "--backend nft does not look for the module");
 	run("-b nft -j show");
@@ -654,7 +657,7 @@ static void nft_backend(void)
 	run("monitor");
 	is_int(R.rc, 0, "monitor on the module still works");
 	run("-b nft monitor");
-	ok(R.rc == 1 && strstr(R.err, "monitor needs the module backend"), "nft: no monitor");
+	ok(R.rc == 1 && strstr(R.err, "monitor: not available with the nft backend"), "nft: no monitor");
 
 	/* MSS rules. */
 	run("-b nft mss add 10.10.20.0/24 1460");
@@ -682,10 +685,11 @@ static void nft_backend(void)
 	run("-b nft apply nft.conf");
 	ok(R.rc == 0 && !N.conf.rescue && N.conf.mark == 0x2000 && N.conf.mask == 0x2000 &&
 	   N.nrules == 2 && !strcmp(N.conf.uplinks[0], "eth3"), "nft apply");
-	is_str(N.trace, "open get set mss_replace", "nft apply: settings, then all rules at once");
+	is_str(N.trace, "open get mss_list get set mss_replace",
+	       "nft apply: read, settings, then all rules at once");
 	path = write_file("nft2.conf", "set rescue on\nmss add 10.0.0.0/8 1400\nmss add 10.1.0.0/16 1300\n");
 	run("-b nft apply nft2.conf");
-	ok(R.rc == 1 && strstr(R.err, "the previous settings were restored") && !N.conf.rescue &&
+	ok(R.rc == 1 && strstr(R.err, "the previous configuration (2 MSS rules) was restored") && !N.conf.rescue &&
 	   N.nrules == 2, "nft apply: rules refused, settings put back");
 	(void)path;
 	run("apply nft.conf");

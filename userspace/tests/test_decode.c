@@ -10,11 +10,10 @@
 #include <linux/genetlink.h>
 
 #include "pmtufix.h"
-#include "config.h"
 #include "genl.h"
+#include "modmsg.h"
 #include "monitor.h"
-#include "mss.h"
-#include "stats.h"
+#include "parse.h"
 #include "tap.h"
 
 static char buf[4096];

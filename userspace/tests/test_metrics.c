@@ -58,7 +58,7 @@ static void exposition(void)
 	struct pf_agent_metrics a = { .reconciles = { 1, 0, 3 }, .healthy = true,
 				      .last_reconcile = 1700000000.5 };
 	struct pf_metrics m = { .backend = "module", .stats = &st, .has_mss_stats = true,
-				.mss = { 5 }, .has_mss_rules = true, .mss_rules = 2,
+				.mss = { { 5 } }, .has_mss_rules = true, .mss_rules = 2,
 				.has_rpf = true, .rpf = 11, .agent = &a };
 	char *t = render(&m);
 

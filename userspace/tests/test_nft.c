@@ -9,9 +9,9 @@
 #include "pfnft.h"
 #include "tap.h"
 
-static struct pfnft_mss rule(const char *addr, unsigned int len)
+static struct pf_mss_rule rule(const char *addr, unsigned int len)
 {
-	struct pfnft_mss r = { .mss = 1400 };
+	struct pf_mss_rule r = { .mss = 1400 };
 
 	r.prefix.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	r.prefix.len = (uint8_t)len;
@@ -21,7 +21,7 @@ static struct pfnft_mss rule(const char *addr, unsigned int len)
 
 static void conf_text(void)
 {
-	struct pfnft_conf c, d;
+	struct pf_config c, d;
 	char buf[256];
 
 	pfnft_conf_default(&c);
@@ -50,47 +50,47 @@ static void conf_text(void)
 
 static void ranges(void)
 {
-	struct pfnft_mss r = rule("10.10.20.0", 24);
-	struct pfnft_prefix p;
+	struct pf_mss_rule r = rule("10.10.20.0", 24);
+	struct pf_prefix p;
 	uint8_t s[16], e[16], want[4] = { 10, 10, 21, 0 };
 
-	ok(pfnft_prefix_range(&r.prefix, s, e) && !memcmp(e, want, 4),
+	ok(pf_prefix_range(&r.prefix, s, e) && !memcmp(e, want, 4),
 	   "range: 10.10.20.0/24 ends before 10.10.21.0");
-	ok(!pfnft_range_prefix(AF_INET, s, e, &p) && p.len == 24 && !memcmp(p.addr, s, 4),
+	ok(!pf_range_prefix(AF_INET, s, e, &p) && p.len == 24 && !memcmp(p.addr, s, 4),
 	   "range: back to 10.10.20.0/24");
 	r = rule("255.255.255.0", 24);
-	ok(!pfnft_prefix_range(&r.prefix, s, e), "range: 255.255.255.0/24 runs to the last address");
-	ok(!pfnft_range_prefix(AF_INET, s, NULL, &p) && p.len == 24, "range: open end -> /24");
+	ok(!pf_prefix_range(&r.prefix, s, e), "range: 255.255.255.0/24 runs to the last address");
+	ok(!pf_range_prefix(AF_INET, s, NULL, &p) && p.len == 24, "range: open end -> /24");
 	r = rule("0.0.0.0", 0);
-	ok(!pfnft_prefix_range(&r.prefix, s, e), "range: 0.0.0.0/0 is open");
-	ok(!pfnft_range_prefix(AF_INET, s, NULL, &p) && p.len == 0, "range: open from 0 -> /0");
+	ok(!pf_prefix_range(&r.prefix, s, e), "range: 0.0.0.0/0 is open");
+	ok(!pf_range_prefix(AF_INET, s, NULL, &p) && p.len == 0, "range: open from 0 -> /0");
 	r = rule("2001:db8::", 32);
-	ok(pfnft_prefix_range(&r.prefix, s, e) && e[3] == 0xb9 && !e[4], "range: IPv6 /32");
-	ok(!pfnft_range_prefix(AF_INET6, s, e, &p) && p.len == 32, "range: back to 2001:db8::/32");
+	ok(pf_prefix_range(&r.prefix, s, e) && e[3] == 0xb9 && !e[4], "range: IPv6 /32");
+	ok(!pf_range_prefix(AF_INET6, s, e, &p) && p.len == 32, "range: back to 2001:db8::/32");
 	want[2] = 22;
-	ok(pfnft_range_prefix(AF_INET, s, want, &p) != 0, "range: 10.10.20.0-10.10.21.255 of IPv6 start is no prefix");
+	ok(pf_range_prefix(AF_INET, s, want, &p) != 0, "range: 10.10.20.0-10.10.21.255 of IPv6 start is no prefix");
 }
 
 static void overlap(void)
 {
-	struct pfnft_mss v[4];
+	struct pf_mss_rule v[4];
 
 	v[0] = rule("10.10.20.0", 24);
 	v[1] = rule("10.10.21.0", 24);
 	v[2] = rule("2001:db8::", 32);
 	v[3] = rule("128.0.0.0", 2);
-	pfnft_mss_sort(v, 4);
-	is_int((long long)pfnft_mss_overlap(v, 4), 4, "overlap: adjacent and other-family prefixes are disjoint");
+	pf_mss_sort(v, 4);
+	is_int((long long)pf_mss_overlap(v, 4), 4, "overlap: adjacent and other-family prefixes are disjoint");
 	v[3] = rule("10.0.0.0", 8);
-	pfnft_mss_sort(v, 4);
-	is_int((long long)pfnft_mss_overlap(v, 4), 0, "overlap: 10.0.0.0/8 holds 10.10.20.0/24");
+	pf_mss_sort(v, 4);
+	is_int((long long)pf_mss_overlap(v, 4), 0, "overlap: 10.0.0.0/8 holds 10.10.20.0/24");
 	v[0] = rule("10.10.20.0", 24);
 	v[1] = rule("10.10.20.0", 24);
-	is_int((long long)pfnft_mss_overlap(v, 2), 0, "overlap: the same prefix twice");
+	is_int((long long)pf_mss_overlap(v, 2), 0, "overlap: the same prefix twice");
 	v[0] = rule("128.0.0.0", 1);
 	v[1] = rule("200.0.0.0", 8);
-	pfnft_mss_sort(v, 2);
-	is_int((long long)pfnft_mss_overlap(v, 2), 0, "overlap: a prefix that runs to the end");
+	pf_mss_sort(v, 2);
+	is_int((long long)pf_mss_overlap(v, 2), 0, "overlap: a prefix that runs to the end");
 }
 
 void test_nft(void)

@@ -141,7 +141,7 @@ static int split(char *line, char **argv)
 
 static void set_args(void)
 {
-	struct pf_config_req req;
+	struct pf_config req;
 	char err[PF_ERRLEN], line[128], *argv[8];
 	int argc;
 

@@ -14,6 +14,7 @@ int main(void)
 	test_decode();
 	test_cli();
 	test_nft();
+	test_backend();
 	test_http();
 	test_metrics();
 	return tap_done();
