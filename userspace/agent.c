@@ -155,20 +155,28 @@ static void unhealthy(struct agent *a, const char *why)
 /* Apply, and say whether that put the state in place. */
 static void repair(struct agent *a, const char *why, bool moved)
 {
-	char after[256];
+	char said[256], after[256], problem[sizeof(a->problem)];
 	bool failed;
 	int st;
 
 	say(a, "%s: applying %s on the %s backend", why, a->file, pf_rc_backend_name(a->c));
 	a->m.applies++;
-	failed = pf_rc_apply(a->c, &a->want, a->file) != PF_EXIT_OK;
+	failed = pf_rc_apply(a->c, &a->want, a->file, said, sizeof(said)) != PF_EXIT_OK;
+	/*
+	 * What the apply changed is queued as notifications already: they are
+	 * ours, and the check below sees the result. Counting them as drift
+	 * would make a failing apply trigger itself again.
+	 */
+	pf_watch_read(&a->w, PF_WATCH_RT);
+	pf_watch_read(&a->w, PF_WATCH_NFT);
 	after[0] = '\0';
 	st = pf_rc_check(a->c, &a->want, after, sizeof(after));
 	if (failed || st) {
-		char problem[sizeof(after) + 64];
-
-		snprintf(problem, sizeof(problem), "%s %s%s%s%s", failed ? "applying" : "after applying",
-			 a->file, failed ? " failed" : "", st ? ": " : "", st ? after : "");
+		if (failed)
+			snprintf(problem, sizeof(problem), "applying %s failed: %s", a->file,
+				 said[0] ? said : after);
+		else
+			snprintf(problem, sizeof(problem), "after applying %s: %s", a->file, after);
 		a->m.failures++;
 		say(a, "not in place: %s", problem);
 		unhealthy(a, problem);

@@ -148,11 +148,40 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 	return err;
 }
 
-int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
+/* The first thing it said, without the program's name, as the reason. */
+static void first_line(const char *text, char *why, size_t len)
 {
+	const char *p = strncmp(text, "pmtufix: ", 9) ? text : text + 9;
+	size_t n = strcspn(p, "\n");
+
+	snprintf(why, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+		char *why, size_t len)
+{
+	FILE *log = c->err, *mem;
+	char *text = NULL;
+	size_t n = 0;
+	int ret;
+
+	why[0] = '\0';
 	if (!c->ops)
 		return PF_EXIT_FAIL;
-	return pf_apply(c, d, name);
+	/* Its messages still go to the log; the first is kept for /healthz. */
+	mem = open_memstream(&text, &n);
+	if (mem)
+		c->err = mem;
+	ret = pf_apply(c, d, name);
+	if (mem) {
+		c->err = log;
+		fclose(mem);
+		fputs(text, log);
+		fflush(log);
+		first_line(text, why, len);
+		free(text);
+	}
+	return ret;
 }
 
 int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)

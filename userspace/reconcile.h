@@ -19,8 +19,12 @@
  */
 int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t len);
 
-/* As `apply` does, failures on c->err. PF_EXIT_OK or another exit code. */
-int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name);
+/*
+ * As `apply` does, its messages on c->err; the first of them also in why.
+ * PF_EXIT_OK or another exit code.
+ */
+int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+		char *why, size_t len);
 
 /* Fill m (and st, to pf_stats_free()) from the backend and /proc. 0 or -errno. */
 int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st);
