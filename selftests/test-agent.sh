@@ -14,7 +14,8 @@
 # agent_nft      nft backend: the file is applied at start and the seed transfer
 #                works; "nft flush ruleset": the table is back within 1 s and the
 #                transfer works again; /metrics and "stats -o prometheus" pass
-#                "promtool check metrics" and count rescued > 0
+#                "promtool check metrics" and count rescued > 0; a Prometheus
+#                server in the namespace scrapes it and its query API says so
 # agent_uplink   nft backend: uplink down: /healthz 503 and why; up, its route
 #                added again: table 500's route is back, /healthz 200, transfer works
 # agent_http     a 1 MiB header, 200 idle clients, a slowloris, garbage: refused or
@@ -230,6 +231,30 @@ agent_nft()
 
 	nft_metrics_check "$SRV"
 	log_test "$name: /metrics and stats -o prometheus pass promtool, rescued counted"
+
+	if ! command -v prometheus >/dev/null; then
+		log_test_skip "$name: a Prometheus server scrapes it" "no prometheus"
+		return
+	fi
+	prometheus_scrapes "$SRV"
+	log_test "$name: a Prometheus server scrapes it; its query API returns rescued > 0"
+}
+
+# prometheus_scrapes NS: Debian's Prometheus in NS scrapes the agent every
+# second; its query API must return rescued > 0.
+prometheus_scrapes()
+{
+	local cfg=$LIB_TMPDIR/prometheus.yml q out ns=$1
+
+	printf '%s\n' "global: { scrape_interval: 1s }" "scrape_configs:" \
+		"  - job_name: pmtufix" "    static_configs: [ { targets: ['127.0.0.1:$PORT'] } ]" >"$cfg"
+	ns_spawn "$1" "$LIB_TMPDIR/prometheus.log" prometheus --config.file="$cfg" \
+		--storage.tsdb.path="$LIB_TMPDIR/tsdb" --web.listen-address=127.0.0.1:9090
+	q='pmtufix_frag_needed_total{reason="rescued"}>0'
+	slowwait 60 eval 'ip netns exec "$ns" curl -s -m 5 -G --data-urlencode "query=$q" \
+		http://127.0.0.1:9090/api/v1/query | grep -q "\"result\":\[{"'
+	check_err $? "the query API did not return rescued > 0: $(ip netns exec "$ns" curl -s -m 5 \
+		-G --data-urlencode "query=$q" http://127.0.0.1:9090/api/v1/query)"
 }
 
 agent_uplink()
