@@ -56,7 +56,7 @@ tests="
 	agent_module	module: rmmod + insmod: the MSS rules come back
 	agent_move	default backend: follows the module as it comes and goes"
 
-AGENT_LOG='' AGENT_PID='' AGENT_NS=''
+AGENT_LOG='' AGENT_PID=''
 
 # agent_start NS CONF [GLOBAL_OPTS --] [AGENT_ARGS...]: run the agent in NS and
 # wait until it answers; the log in $AGENT_LOG.
@@ -72,7 +72,6 @@ agent_start()
 	fi
 	lib_tmpdir
 	AGENT_LOG=$LIB_TMPDIR/agent.$((++__agent_n)).log
-	AGENT_NS=$ns
 	ns_spawn "$ns" "$AGENT_LOG" "$PMTUFIX_CLI" "${glob[@]}" agent --config "$conf" \
 		--listen "127.0.0.1:$PORT" "$@"
 	AGENT_PID=$SPAWNED_PID
@@ -149,7 +148,7 @@ conf_file() # NAME LINES...: a file in the temp dir, path on stdout
 
 setup_seed()
 {
-	topo_seed rpf=1 "$@" && return 0
+	topo_seed rpf=1 && return 0
 	RET=$ksft_fail
 	retmsg="cannot build the topology"
 	return 1
@@ -161,6 +160,21 @@ rules_count() # NS [BACKEND]: number of MSS rules "pmtufix mss" shows
 
 	out=$("$PMTUFIX_CLI" -n "$1" ${2:+--backend "$2"} -j mss show 2>/dev/null) || return 1
 	grep -o '"prefix"' <<<"$out" | wc -l
+}
+
+rules_are() # NS BACKEND N: the backend has N MSS rules
+{
+	(($(rules_count "$1" "$2") == $3))
+}
+
+no_table() # NS
+{
+	! table_there "$1"
+}
+
+saved_has() # NS TEXT: "pmtufix --backend nft save" shows TEXT
+{
+	[[ $("$PMTUFIX_CLI" -n "$1" --backend nft save) == *"$2"* ]]
 }
 
 module_available()
@@ -240,21 +254,30 @@ agent_nft()
 	log_test "$name: a Prometheus server scrapes it; its query API returns rescued > 0"
 }
 
+prom_query() # NS QUERY: the answer of Prometheus' query API in NS
+{
+	ip netns exec "$1" curl -s -m 5 -G --data-urlencode "query=$2" \
+		http://127.0.0.1:9090/api/v1/query
+}
+
+prom_query_has() # NS QUERY TEXT
+{
+	[[ $(prom_query "$1" "$2") == *"$3"* ]]
+}
+
 # prometheus_scrapes NS: Debian's Prometheus in NS scrapes the agent every
 # second; its query API must return rescued > 0.
 prometheus_scrapes()
 {
-	local cfg=$LIB_TMPDIR/prometheus.yml q out ns=$1
+	local cfg=$LIB_TMPDIR/prometheus.yml q ns=$1
 
 	printf '%s\n' "global: { scrape_interval: 1s }" "scrape_configs:" \
 		"  - job_name: pmtufix" "    static_configs: [ { targets: ['127.0.0.1:$PORT'] } ]" >"$cfg"
 	ns_spawn "$1" "$LIB_TMPDIR/prometheus.log" prometheus --config.file="$cfg" \
 		--storage.tsdb.path="$LIB_TMPDIR/tsdb" --web.listen-address=127.0.0.1:9090
 	q='pmtufix_frag_needed_total{reason="rescued"}>0'
-	slowwait 60 eval 'ip netns exec "$ns" curl -s -m 5 -G --data-urlencode "query=$q" \
-		http://127.0.0.1:9090/api/v1/query | grep -q "\"result\":\[{"'
-	check_err $? "the query API did not return rescued > 0: $(ip netns exec "$ns" curl -s -m 5 \
-		-G --data-urlencode "query=$q" http://127.0.0.1:9090/api/v1/query)"
+	slowwait 60 prom_query_has "$ns" "$q" '"result":[{'
+	check_err $? "the query API did not return rescued > 0: $(prom_query "$ns" "$q")"
 }
 
 agent_uplink()
@@ -299,7 +322,7 @@ agent_http()
 		--idle 200 --table-timeout "$((AGENT_FLUSH_MS / 1000 + 1))")
 	rc=$?
 	log_info "${out//$'\n'/; }"
-	check_err $rc "$(grep '^not ok' <<<"$out" | tr '\n' ';')"
+	check_err "$rc" "$(grep '^not ok' <<<"$out" | tr '\n' ';')"
 	kill -0 "$AGENT_PID"
 	check_err $? "the agent died: $(tail -3 "$AGENT_LOG")"
 	log_test "$name: 1 MiB header, 200 idle, slowloris, garbage: /healthz answers, flush repaired"
@@ -333,7 +356,7 @@ agent_sighup()
 
 	printf '%s\n' "set rescue on" "mss add 10.98.0.0/16 1200" >"$good"
 	kill -HUP "$AGENT_PID"
-	busywait 3000 eval '[[ $("$PMTUFIX_CLI" -n "$SRV" --backend nft save) == *10.98.0.0/16* ]]'
+	busywait 3000 saved_has "$SRV" 10.98.0.0/16
 	check_err $? "the new rule is not applied: $("$PMTUFIX_CLI" -n "$SRV" --backend nft save)"
 	[[ $(rules_count "$SRV" nft) == 1 ]]
 	check_err $? "the old rule is still there"
@@ -411,7 +434,7 @@ agent_module()
 	busywait 5000 healthz_is "$SRV" 503 >/dev/null
 	check_err $? "/healthz is $HTTP_CODE without the module, not 503"
 	insmod "$PMTUFIX_KO"
-	busywait 5000 eval '(($(rules_count "$SRV" module) == 3))'
+	busywait 5000 rules_are "$SRV" module 3
 	check_err $? "after rmmod + insmod: $(rules_count "$SRV" module) MSS rules, not 3"
 	busywait 3000 healthz_is "$SRV" 200 >/dev/null
 	check_err $? "/healthz is $HTTP_CODE after insmod"
@@ -443,7 +466,7 @@ agent_move()
 	log_test "$name: without the module the agent runs on nft"
 
 	pmtufix_load || { log_test "$name: insmod"; return; }
-	busywait 5000 eval '! table_there "$SRV"'
+	busywait 5000 no_table "$SRV"
 	check_err $? "the nft table is still there after the module appeared"
 	[[ $(rules_count "$SRV" module) == 1 ]]
 	check_err $? "the module has not got the MSS rule"
@@ -456,7 +479,7 @@ agent_move()
 	pmtufix_unload
 	busywait 5000 table_there "$SRV"
 	check_err $? "no nft table after the module went"
-	busywait 3000 eval '(($(rules_count "$SRV" nft) == 1))'
+	busywait 3000 rules_are "$SRV" nft 1
 	check_err $? "the nft table has not got the MSS rule"
 	log_test "$name: the module goes: back to nft"
 }
