@@ -39,7 +39,7 @@ const char pf_usage_agent[] =
 	"[ADDR6]:PORT for IPv6): /metrics (Prometheus) and /healthz.\n";
 
 #define DEBOUNCE_MS	100	/* a burst of notifications: one look */
-#define BACKOFF_MAX_MS	30000	/* after failed applies, looks slow down to this */
+#define BACKOFF_MAX_MS	5000	/* after failed applies, looks slow down to this */
 
 enum { TAG_SIGNAL = 1, TAG_TIMER, TAG_WATCH };
 
