@@ -88,17 +88,18 @@ static int read_failed(struct pf_ctx *c, const char *what, int err, char *why, s
 	return err;
 }
 
-static int check_state(struct pf_ctx *c, char *why, size_t len)
+/* What the backend has beyond its settings; a backend without state_get has all. */
+static int check_state(struct pf_ctx *c, struct pf_state *st, char *why, size_t len)
 {
-	struct pf_state st = { 0 };
 	int err;
 
+	st->installed = st->routing_ok = true;
 	if (!c->ops->state_get)
 		return 0;
-	err = c->ops->state_get(c->be, &st);
+	err = c->ops->state_get(c->be, st);
 	if (err)
 		return read_failed(c, "what is installed", err, why, len);
-	if (!st.installed) {
+	if (!st->installed) {
 		snprintf(why, len, "the %s backend has nothing installed (no table)", c->ops->name);
 		return 1;
 	}
@@ -109,6 +110,7 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 {
 	struct pf_mss_rule *rules = NULL;
 	struct pf_config have;
+	struct pf_state st;
 	const char *differs;
 	size_t n = 0;
 	int err;
@@ -117,7 +119,7 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 		snprintf(why, len, "no backend is open");
 		return -ENODEV;
 	}
-	err = check_state(c, why, len);
+	err = check_state(c, &st, why, len);
 	if (err)
 		return err;
 	memset(&have, 0, sizeof(have));
@@ -129,14 +131,9 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 		snprintf(why, len, "%s differs from the file", differs);
 		return 1;
 	}
-	if (have.rescue && c->ops->state_get) {
-		struct pf_state st = { 0 };
-
-		if (!c->ops->state_get(c->be, &st) && !st.routing_ok) {
-			snprintf(why, len, "the ip rules or the route of table %u are missing",
-				 have.table);
-			return 1;
-		}
+	if (have.rescue && !st.routing_ok) {
+		snprintf(why, len, "the ip rules or the route of table %u are missing", have.table);
+		return 1;
 	}
 	err = c->ops->mss_list ? c->ops->mss_list(c->be, &rules, &n) : -EOPNOTSUPP;
 	if ((err == -EOPNOTSUPP || err == -ENOENT) && !d->n)
