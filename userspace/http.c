@@ -328,12 +328,9 @@ static void respond(struct pf_http *h, int i, int status, const char *path)
 
 	if (status == 200)
 		h->handler(h->arg, path, &r);
-	if (!r.body && r.status != 200) {
+	if (!r.body && r.status != 200 && asprintf(&r.body, "%s\n", reason_phrase(r.status)) < 0)
 		r.body = NULL;
-		if (asprintf(&r.body, "%s\n", reason_phrase(r.status)) < 0)
-			r.body = NULL;
-		r.len = r.body ? strlen(r.body) : 0;
-	}
+	r.len = !r.body ? 0 : r.len ? r.len : strlen(r.body);
 	hl = snprintf(head, sizeof(head),
 		      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
 		      "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
