@@ -6,9 +6,9 @@
 #
 #   idle     CPU time (utime + stime, /proc/PID/stat) the agent uses over
 #            IDLE_SECONDS with nothing happening, on each backend
-#   flush    ROUNDS times: "nft flush ruleset", then the time until the agent
-#            has put table inet pmtufix back, seen by "nft monitor" (no
-#            polling in the measurement either); median, min, max
+#   flush    ROUNDS times: "nft flush ruleset", then the time from the kernel's
+#            notice that table inet pmtufix was deleted to its notice that the
+#            agent added it again (selftests/nft_flush_time.py); median, min, max
 #            (the module, when it is there, is measured idle only)
 #
 # Environment: IDLE_SECONDS (60), ROUNDS (20). PMTUFIX_KO and PMTUFIX_CLI as
@@ -70,30 +70,25 @@ idle_row() # BACKEND
 # The repairs, timed in one process: the event and the wait for its answer.
 flush_times()
 {
-	ip netns exec "$NS" python3 - "$ROUNDS" <<'PY'
-import statistics, subprocess, sys, time
+	local i ms
+	local -a v=()
 
-mon = subprocess.Popen(["nft", "monitor", "tables"], stdout=subprocess.PIPE, text=True)
-times = []
-for _ in range(int(sys.argv[1])):
-    time.sleep(0.5)
-    t0 = time.monotonic()
-    subprocess.run(["nft", "flush", "ruleset"], check=True)
-    for line in mon.stdout:
-        if line.startswith("add table inet pmtufix"):
-            break
-    times.append((time.monotonic() - t0) * 1000)
-mon.kill()
-print("%.0f %.0f %.0f" % (statistics.median(times), min(times), max(times)))
-PY
+	for ((i = 0; i < ROUNDS; i++)); do
+		lib_sleep 0.5
+		ms=$(ip netns exec "$NS" python3 "$top/selftests/nft_flush_time.py" 10000) ||
+			die "the table did not come back"
+		v+=("$ms")
+	done
+	printf '%s\n' "${v[@]}" | sort -n | awk '{ a[NR] = $1 } END {
+		printf "%s %s %s\n", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2), a[1], a[NR] }'
 }
 
 setup
 echo
 echo "### pmtufix agent: idle cost and repair time"
 echo
-echo "Kernel $(uname -r); $ROUNDS rounds each; times from the event to the repair seen by the kernel's"
-echo "own notifications (median, min-max)."
+echo "Kernel $(uname -r); $ROUNDS rounds; times from the table's deletion to its return, both seen"
+echo "through nftables' own notifications (median, min-max)."
 echo
 echo "| backend | what | result |"
 echo "|---|---|---:|"

@@ -149,32 +149,6 @@ conf_file() # NAME LINES...: a file in the temp dir, path on stdout
 	echo "$f"
 }
 
-# flush_and_wait NS TIMEOUT_MS: "nft flush ruleset" in NS, then print the
-# milliseconds from its end until table inet pmtufix is added again, as "nft monitor"
-# reports it (no polling: the measurement costs nothing in a slow guest).
-flush_and_wait()
-{
-	ip netns exec "$1" "$PYTHON" - "$2" <<-'PY'
-	import select, subprocess, sys, time
-	mon = subprocess.Popen(["nft", "monitor", "tables"], stdout=subprocess.PIPE)
-	time.sleep(1)	# nft monitor listens before the flush
-	subprocess.run(["nft", "flush", "ruleset"], check=True)
-	t0 = time.monotonic()	# the flush is committed
-	deadline = t0 + int(sys.argv[1]) / 1000
-	buf = b""
-	while time.monotonic() < deadline:
-	    if not select.select([mon.stdout], [], [], deadline - time.monotonic())[0]:
-	        break
-	    buf += mon.stdout.read1(4096)
-	    if b"add table inet pmtufix" in buf:
-	        print("%.0f" % ((time.monotonic() - t0) * 1000))
-	        mon.kill()
-	        sys.exit(0)
-	mon.kill()
-	sys.exit(1)
-	PY
-}
-
 setup_seed()
 {
 	topo_seed rpf=1 && return 0
@@ -257,7 +231,7 @@ agent_nft()
 	no_pmtu "$SRV" "$CLI_IP" && check_seed_transfer "$WORK_TIMEOUT"
 	log_test "$name: the file is applied at start, the transfer completes"
 
-	ms=$(flush_and_wait "$SRV" 10000)
+	ms=$(ip netns exec "$SRV" "$PYTHON" "$SELFTESTS_DIR/nft_flush_time.py" 10000)
 	check_err $? "table inet pmtufix not back within 10 s of nft flush ruleset"
 	log_info "table back ${ms:-?} ms after nft flush ruleset"
 	((${ms:-99999} <= AGENT_FLUSH_MS))
