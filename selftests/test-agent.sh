@@ -27,7 +27,8 @@
 # agent_notify   under systemd's NOTIFY_SOCKET: READY=1 once the file is applied,
 #                STOPPING=1 on SIGTERM
 # agent_module   module backend: rmmod + insmod: the MSS rules are back (same count),
-#                /metrics counts SYNs by action
+#                /metrics counts the transfer's SYN by action; --down-on-exit:
+#                rescue off and no rule left
 # agent_move     default backend: the module appears while the agent runs on nft:
 #                it moves to the module and removes its nft table; the module
 #                goes: back to nft, table and rules again
@@ -445,38 +446,55 @@ agent_notify()
 
 agent_module()
 {
-	local name="module backend" conf text n out
+	local name="module backend" conf text n out syns
 
 	module_available || { log_test_skip "$name" "no module for $(uname -r)"; return; }
 	setup_seed || { log_test "$name: setup"; return; }
 	pmtufix_load || { log_test "$name: insmod"; return; }
 	conf=$(conf_file mod.conf "set rescue on" "mss add 10.99.0.0/16 1300" \
-		"mss add 10.98.0.0/16 auto dir from" "mss add 2001:db8::/32 1220")
+		"mss add 10.98.0.0/16 auto dir from" "mss add 2001:db8::/32 1220" \
+		"mss add $CLI_IP/32 1300")
 	agent_start "$SRV" "$conf" --backend module --
 	check_err $? "$retmsg"
 	busywait 5000 healthz_is "$SRV" 200 >/dev/null
 	check_err $? "/healthz is $HTTP_CODE at start"
 	n=$(rules_count "$SRV" module)
-	((n == 3))
-	check_err $? "$n MSS rules at start, not 3"
+	((n == 4))
+	check_err $? "$n MSS rules at start, not 4"
 	pmtufix_unload
 	busywait 5000 healthz_is "$SRV" 503 >/dev/null
 	check_err $? "/healthz is $HTTP_CODE without the module, not 503"
 	insmod "$PMTUFIX_KO"
-	busywait 5000 rules_are "$SRV" module 3
-	check_err $? "after rmmod + insmod: $(rules_count "$SRV" module) MSS rules, not 3"
+	busywait 5000 rules_are "$SRV" module 4
+	check_err $? "after rmmod + insmod: $(rules_count "$SRV" module) MSS rules, not 4"
 	busywait 3000 healthz_is "$SRV" 200 >/dev/null
 	check_err $? "/healthz is $HTTP_CODE after insmod"
-	log_test "$name: rmmod + insmod: the 3 MSS rules are back"
+	log_test "$name: rmmod + insmod: the 4 MSS rules are back"
 
+	check_seed_transfer "$WORK_TIMEOUT"
 	text=$(http "$SRV" /metrics)
 	out=$(promtool check metrics <<<"$text" 2>&1)
 	check_err $? "promtool check metrics: $out"
-	metric "$text" 'pmtufix_mss_syn_total{action="clamped"}' >/dev/null
-	check_err $? "no pmtufix_mss_syn_total on the module"
-	[[ $(metric "$text" pmtufix_mss_rules) == 3 ]]
-	check_err $? "pmtufix_mss_rules is not 3"
-	log_test "$name: /metrics passes promtool, counts SYNs by action and the rules"
+	syns=$(($(metric "$text" 'pmtufix_mss_syn_total{action="clamped"}') +
+		$(metric "$text" 'pmtufix_mss_syn_total{action="kept"}')))
+	((syns > 0))
+	check_err $? "the transfer's SYN-ACK is not counted in pmtufix_mss_syn_total"
+	[[ $(metric "$text" pmtufix_mss_rules) == 4 ]]
+	check_err $? "pmtufix_mss_rules is not 4"
+	log_test "$name: /metrics passes promtool, counts the transfer's SYN and the rules"
+
+	agent_stop TERM
+	agent_start "$SRV" "$conf" --backend module -- --down-on-exit
+	check_err $? "$retmsg"
+	busywait 5000 healthz_is "$SRV" 200 >/dev/null
+	agent_stop TERM
+	check_err $? "the agent did not exit on SIGTERM"
+	n=$(rules_count "$SRV" module)
+	((n == 0))
+	check_err $? "$n MSS rules left after --down-on-exit"
+	[[ $("$PMTUFIX_CLI" -n "$SRV" --backend module -j show) == *'"rescue":false'* ]]
+	check_err $? "rescue is still on after --down-on-exit"
+	log_test "$name: --down-on-exit: rescue off, no MSS rule left"
 }
 
 agent_move()
