@@ -11,7 +11,7 @@
 # make check-debug         the safety selftests on a debug kernel (KASAN, lockdep, ...)
 # make demo                the seed's scenario in a VM, narrated
 # make bench               side-by-side benchmarks in a VM
-# make static              sparse, checkpatch, gcc -fanalyzer and scan-build (TAP)
+# make static              sparse, checkpatch, kernel-doc, gcc -fanalyzer, scan-build (TAP)
 # make fuzz                the CLI's libFuzzer targets, FUZZ_TIME s each (FUZZ_SEED)
 # make install             CLI, man page, completion (DESTDIR honoured)
 

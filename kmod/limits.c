@@ -44,6 +44,18 @@ MODULE_PARM_DESC(userns_mss_rules,
 static DEFINE_RATELIMIT_STATE(pmtufix_log_others_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 
+/**
+ * pmtufix_log_allowed() - May a decision go to the kernel log now?
+ * @net: the namespace the decision was made in
+ * @pn: its state
+ * @level: the log level the decision needs (enum pmtufix_log_level)
+ *
+ * Asking may use up a token of the rate limits: ask only for a line that
+ * is printed when allowed.
+ *
+ * Context: Any context; from the rescue hook, under RCU.
+ * Return: true if the line may be printed.
+ */
 bool pmtufix_log_allowed(const struct net *net, struct pmtufix_net *pn,
 			 u8 level)
 {
@@ -55,6 +67,17 @@ bool pmtufix_log_allowed(const struct net *net, struct pmtufix_net *pn,
 	       __ratelimit(&pmtufix_log_others_rs);
 }
 
+/**
+ * pmtufix_mss_rules_max() - How many MSS rules a namespace may hold.
+ * @net: the namespace
+ *
+ * Read at every addition, so that a lowered parameter holds back growth
+ * at once; rules already there stay.
+ *
+ * Context: Any context; pmtufix_mss_add() asks under the namespace's lock.
+ * Return: PMTUFIX_MSS_RULES_MAX for a namespace of the initial user
+ * namespace, else the userns_mss_rules parameter, at most that.
+ */
 u32 pmtufix_mss_rules_max(const struct net *net)
 {
 	if (net->user_ns == &init_user_ns)

@@ -10,11 +10,9 @@ struct pmtufix_net;
 /* Default of the userns_mss_rules module parameter. */
 #define PMTUFIX_USERNS_MSS_RULES	4096
 
-/* Whether a decision of @level in @net may go to the kernel log now. */
 bool pmtufix_log_allowed(const struct net *net, struct pmtufix_net *pn,
 			 u8 level);
 
-/* How many MSS rules @net may hold. */
 u32 pmtufix_mss_rules_max(const struct net *net);
 
 #endif /* _PMTUFIX_LIMITS_H */

@@ -449,16 +449,34 @@ static const struct nf_hook_ops pmtufix_mss_ops6[] = {
 	},
 };
 
-static int pmtufix_mss_hooks(struct net *net, unsigned int fi, bool on)
+static const struct nf_hook_ops *pmtufix_mss_ops(unsigned int fi,
+						 unsigned int *n)
 {
-	const struct nf_hook_ops *ops = fi ? pmtufix_mss_ops6 : pmtufix_mss_ops4;
-	unsigned int n = fi ? ARRAY_SIZE(pmtufix_mss_ops6) :
-			      ARRAY_SIZE(pmtufix_mss_ops4);
+	if (fi) {
+		*n = ARRAY_SIZE(pmtufix_mss_ops6);
+		return pmtufix_mss_ops6;
+	}
+	*n = ARRAY_SIZE(pmtufix_mss_ops4);
+	return pmtufix_mss_ops4;
+}
 
-	if (on)
-		return nf_register_net_hooks(net, ops, n);
+/* @fi: index of the family in pmtufix_mss_table.fam (0 IPv4, 1 IPv6). */
+static int pmtufix_mss_hook(struct net *net, unsigned int fi)
+{
+	const struct nf_hook_ops *ops;
+	unsigned int n;
+
+	ops = pmtufix_mss_ops(fi, &n);
+	return nf_register_net_hooks(net, ops, n);
+}
+
+static void pmtufix_mss_unhook(struct net *net, unsigned int fi)
+{
+	const struct nf_hook_ops *ops;
+	unsigned int n;
+
+	ops = pmtufix_mss_ops(fi, &n);
 	nf_unregister_net_hooks(net, ops, n);
-	return 0;
 }
 
 static struct pmtufix_mss_table *pmtufix_mss_table(struct pmtufix_net *pn)
@@ -473,12 +491,32 @@ static void pmtufix_mss_unhook_idle(struct net *net, struct pmtufix_mss_table *t
 
 	for (fi = 0; fi < ARRAY_SIZE(t->fam); fi++) {
 		if (t->fam[fi].hooked && !t->fam[fi].count) {
-			pmtufix_mss_hooks(net, fi, false);
+			pmtufix_mss_unhook(net, fi);
 			t->fam[fi].hooked = false;
 		}
 	}
 }
 
+/**
+ * pmtufix_mss_add() - Add an MSS rule to a namespace, or replace one.
+ * @net: the namespace
+ * @key: the rule's prefix
+ * @action: its value and direction (pmtufix_mss_action())
+ * @replace: change the action of an existing rule for @key instead of
+ *	failing with -EEXIST
+ * @extack: for the reason of a failure
+ *
+ * The first rule of a family registers that family's hooks. A replaced rule
+ * is changed in place, so a SYN sees the old action or the new one, never
+ * no rule at all.
+ *
+ * Context: Process context. Takes and releases the namespace's lock; may
+ * sleep.
+ * Return: 0; -EEXIST if a rule for @key exists and @replace is false;
+ * -ENOSPC at the namespace's limit (pmtufix_mss_rules_max()); -ENOMEM; or
+ * the error of registering the hooks or of the hash table insert. On error
+ * nothing a SYN or a dump could see has changed.
+ */
 int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 		    u32 action, bool replace, struct netlink_ext_ack *extack)
 {
@@ -532,7 +570,7 @@ int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 	}
 	f = &t->fam[pmtufix_mss_fam_index(key->family)];
 	if (!f->hooked) {
-		err = pmtufix_mss_hooks(net, pmtufix_mss_fam_index(key->family), true);
+		err = pmtufix_mss_hook(net, pmtufix_mss_fam_index(key->family));
 		if (err) {
 			NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
 			pmtufix_mss_rule_destroy(r);
@@ -551,6 +589,19 @@ out:
 	return err;
 }
 
+/**
+ * pmtufix_mss_del() - Delete the MSS rule of one prefix.
+ * @net: the namespace
+ * @key: the rule's prefix
+ * @extack: for the reason of a failure
+ *
+ * The last rule of a family takes that family's hooks with it. The rule is
+ * freed after an RCU grace period: a hook may still be reading it.
+ *
+ * Context: Process context. Takes and releases the namespace's lock; may
+ * sleep.
+ * Return: 0, or -ENOENT if there is no rule for @key.
+ */
 int pmtufix_mss_del(struct net *net, const struct pmtufix_mss_key *key,
 		    struct netlink_ext_ack *extack)
 {
@@ -575,6 +626,15 @@ int pmtufix_mss_del(struct net *net, const struct pmtufix_mss_key *key,
 	return 0;
 }
 
+/**
+ * pmtufix_mss_flush() - Delete every MSS rule of a namespace.
+ * @net: the namespace
+ *
+ * The hooks go too; the table stays, empty, until the namespace goes.
+ *
+ * Context: Process context. Takes and releases the namespace's lock; may
+ * sleep for long (a million rules).
+ */
 void pmtufix_mss_flush(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
@@ -589,6 +649,16 @@ void pmtufix_mss_flush(struct net *net)
 	mutex_unlock(&pn->lock);
 }
 
+/**
+ * pmtufix_mss_net_pre_exit() - Unregister a dying namespace's MSS hooks.
+ * @net: the namespace
+ *
+ * The rules stay for pmtufix_mss_net_exit(): the pernet core waits for an
+ * RCU grace period between the two, after which no hook still reads them.
+ *
+ * Context: Process context, from the pernet pre_exit. Takes and releases
+ * the namespace's lock.
+ */
 void pmtufix_mss_net_pre_exit(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
@@ -599,13 +669,23 @@ void pmtufix_mss_net_pre_exit(struct net *net)
 	t = pmtufix_mss_table(pn);
 	for (fi = 0; t && fi < ARRAY_SIZE(t->fam); fi++) {
 		if (t->fam[fi].hooked) {
-			pmtufix_mss_hooks(net, fi, false);
+			pmtufix_mss_unhook(net, fi);
 			t->fam[fi].hooked = false;
 		}
 	}
 	mutex_unlock(&pn->lock);
 }
 
+/**
+ * pmtufix_mss_net_exit() - Free a dying namespace's MSS rules.
+ * @net: the namespace
+ *
+ * No lock: the hooks are gone (pmtufix_mss_net_pre_exit()), and no request
+ * can reach the namespace any more, since every netlink socket in it holds
+ * a reference to it.
+ *
+ * Context: Process context, from the pernet exit. May sleep.
+ */
 void pmtufix_mss_net_exit(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);

@@ -7,14 +7,12 @@
 
 #include "msstable.h"
 
-/* Changes to the rules of @net; each takes the netns lock. */
 int pmtufix_mss_add(struct net *net, const struct pmtufix_mss_key *key,
 		    u32 action, bool replace, struct netlink_ext_ack *extack);
 int pmtufix_mss_del(struct net *net, const struct pmtufix_mss_key *key,
 		    struct netlink_ext_ack *extack);
 void pmtufix_mss_flush(struct net *net);
 
-/* The hooks go in pre_exit, the rules in exit, after a grace period. */
 void pmtufix_mss_net_pre_exit(struct net *net);
 void pmtufix_mss_net_exit(struct net *net);
 

@@ -36,6 +36,12 @@ static const struct rhashtable_params pmtufix_mss_params = {
 	.automatic_shrinking	= true,
 };
 
+/**
+ * pmtufix_mss_cache_init() - Create the slab cache of MSS rules.
+ *
+ * Context: Module init, before any namespace can add a rule.
+ * Return: 0, or -ENOMEM.
+ */
 int pmtufix_mss_cache_init(void)
 {
 	/* Charged to the memory cgroup of whoever adds the rule. */
@@ -43,6 +49,12 @@ int pmtufix_mss_cache_init(void)
 	return pmtufix_mss_cache ? 0 : -ENOMEM;
 }
 
+/**
+ * pmtufix_mss_cache_uninit() - Destroy the slab cache of MSS rules.
+ *
+ * Context: Module exit, after every namespace's rules were removed
+ * (unregister_pernet_subsys()). Sleeps.
+ */
 void pmtufix_mss_cache_uninit(void)
 {
 	/* Rules removed last are still waiting for their grace period. */
@@ -50,6 +62,16 @@ void pmtufix_mss_cache_uninit(void)
 	kmem_cache_destroy(pmtufix_mss_cache);
 }
 
+/**
+ * pmtufix_mss_key_init() - The key of the prefix of @addr of length @plen.
+ * @key: filled in whole, padding and host bits zero, so that keys compare
+ *	and hash as bytes
+ * @family: AF_INET or AF_INET6
+ * @addr: the address, 4 or 16 bytes
+ * @plen: the prefix length, at most 32 for AF_INET and 128 for AF_INET6
+ *
+ * Context: Any context.
+ */
 void pmtufix_mss_key_init(struct pmtufix_mss_key *key, u8 family,
 			  const __be32 *addr, unsigned int plen)
 {
@@ -78,6 +100,13 @@ static int pmtufix_mss_key_cmp(const struct pmtufix_mss_key *a,
 	return 0;
 }
 
+/**
+ * pmtufix_mss_table_alloc() - A new empty table of MSS rules.
+ *
+ * Context: Process context; may sleep. Charged to the caller's memory
+ * cgroup.
+ * Return: the table, or NULL if out of memory.
+ */
 struct pmtufix_mss_table *pmtufix_mss_table_alloc(void)
 {
 	struct pmtufix_mss_table *t;
@@ -99,7 +128,16 @@ static void pmtufix_mss_free_now(void *ptr, void *arg)
 	kmem_cache_free(pmtufix_mss_cache, ptr);
 }
 
-/* No reader is left: the hooks are gone and a grace period has passed. */
+/**
+ * pmtufix_mss_table_free() - Free a table and the rules still in it.
+ * @t: the table, or NULL
+ *
+ * The rules are freed at once, not after a grace period: the caller
+ * guarantees that no reader is left.
+ *
+ * Context: Process context; may sleep. The table's hooks are unregistered
+ * and an RCU grace period has passed since.
+ */
 void pmtufix_mss_table_free(struct pmtufix_mss_table *t)
 {
 	if (!t)
@@ -108,6 +146,15 @@ void pmtufix_mss_table_free(struct pmtufix_mss_table *t)
 	kfree(t);
 }
 
+/**
+ * pmtufix_mss_rule_alloc() - A new rule, not yet in any table.
+ * @key: its prefix
+ * @action: its value and direction (pmtufix_mss_action())
+ *
+ * Context: Process context; may sleep. Charged to the caller's memory
+ * cgroup.
+ * Return: the rule, or NULL if out of memory.
+ */
 struct pmtufix_mss_rule *pmtufix_mss_rule_alloc(const struct pmtufix_mss_key *key,
 						u32 action)
 {
@@ -121,7 +168,15 @@ struct pmtufix_mss_rule *pmtufix_mss_rule_alloc(const struct pmtufix_mss_key *ke
 	return r;
 }
 
-/* For a rule that was never inserted. */
+/**
+ * pmtufix_mss_rule_destroy() - Free a rule that was never inserted.
+ * @r: the rule
+ *
+ * At once: no reader can have seen it. A rule that was in a table goes
+ * through pmtufix_mss_remove() instead.
+ *
+ * Context: Any context.
+ */
 void pmtufix_mss_rule_destroy(struct pmtufix_mss_rule *r)
 {
 	kmem_cache_free(pmtufix_mss_cache, r);
@@ -179,6 +234,17 @@ static void pmtufix_mss_account(struct pmtufix_mss_table *t,
 	}
 }
 
+/**
+ * pmtufix_mss_find() - The rule of exactly @key.
+ * @t: the table
+ * @key: the prefix
+ *
+ * Walks the tree, not the hash table: the tree is the control path's, and
+ * consistent under the lock.
+ *
+ * Context: Caller holds the namespace's lock.
+ * Return: the rule, or NULL if there is none.
+ */
 struct pmtufix_mss_rule *pmtufix_mss_find(struct pmtufix_mss_table *t,
 					  const struct pmtufix_mss_key *key)
 {
@@ -198,6 +264,17 @@ struct pmtufix_mss_rule *pmtufix_mss_find(struct pmtufix_mss_table *t,
 	return NULL;
 }
 
+/**
+ * pmtufix_mss_next() - Where a dump resumes.
+ * @t: the table
+ * @after: the key of the last rule sent, or NULL to start at the first rule
+ *
+ * By key rather than by a pointer kept between two parts of a dump: the
+ * rule sent last may have been deleted meanwhile.
+ *
+ * Context: Caller holds the namespace's lock.
+ * Return: the first rule whose key sorts after @after, or NULL if none does.
+ */
 struct pmtufix_mss_rule *pmtufix_mss_next(struct pmtufix_mss_table *t,
 					  const struct pmtufix_mss_key *after)
 {
@@ -221,7 +298,19 @@ struct pmtufix_mss_rule *pmtufix_mss_next(struct pmtufix_mss_table *t,
 	return best;
 }
 
-/* The caller has checked that no rule has this key. */
+/**
+ * pmtufix_mss_insert() - Put a new rule into the table.
+ * @t: the table
+ * @r: from pmtufix_mss_rule_alloc(); no rule in @t may have its key (the
+ *	caller checked with pmtufix_mss_find())
+ *
+ * The rule is in the hash table before its prefix length is marked in use:
+ * a lookup that sees the bit finds the rule.
+ *
+ * Context: Caller holds the namespace's lock.
+ * Return: 0, or the error of rhashtable_insert_fast() (-ENOMEM, -EBUSY,
+ * -E2BIG); then nothing has changed and the caller still owns @r.
+ */
 int pmtufix_mss_insert(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r)
 {
 	struct rb_node **link = &t->tree.rb_node, *parent = NULL;
@@ -250,6 +339,17 @@ int pmtufix_mss_insert(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r)
 	return 0;
 }
 
+/**
+ * pmtufix_mss_update() - Change the action of a rule in place.
+ * @t: the table
+ * @r: a rule in @t
+ * @action: the new value and direction (pmtufix_mss_action())
+ *
+ * The packet path reads the action as one word, so it sees the old rule or
+ * the new one, never a mix, and never no rule.
+ *
+ * Context: Caller holds the namespace's lock.
+ */
 void pmtufix_mss_update(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r,
 			u32 action)
 {
@@ -262,6 +362,15 @@ void pmtufix_mss_update(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r,
 	pmtufix_mss_bump(t);
 }
 
+/**
+ * pmtufix_mss_remove() - Take a rule out of the table and free it.
+ * @t: the table
+ * @r: a rule in @t
+ *
+ * Freed after an RCU grace period: a hook may be reading it right now.
+ *
+ * Context: Caller holds the namespace's lock.
+ */
 void pmtufix_mss_remove(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r)
 {
 	pmtufix_mss_account(t, &r->key, pmtufix_mss_action_dir(r->action), -1);
@@ -274,6 +383,13 @@ void pmtufix_mss_remove(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r)
 	call_rcu(&r->rcu, pmtufix_mss_free_rcu);
 }
 
+/**
+ * pmtufix_mss_remove_all() - Take every rule out of the table and free it.
+ * @t: the table
+ *
+ * Context: Process context. Caller holds the namespace's lock (a mutex);
+ * sleeps between rules.
+ */
 void pmtufix_mss_remove_all(struct pmtufix_mss_table *t)
 {
 	struct pmtufix_mss_rule *r, *tmp;
@@ -305,6 +421,22 @@ void pmtufix_mss_remove_all(struct pmtufix_mss_table *t)
 	pmtufix_mss_bump(t);
 }
 
+/**
+ * pmtufix_mss_longest() - Longest-prefix match for one address of a SYN.
+ * @t: the namespace's table
+ * @family: AF_INET or AF_INET6
+ * @m: whether @addr is the SYN's destination or its source; a rule for
+ *	the other direction only does not match
+ * @addr: the address, 4 or 16 bytes
+ * @action: set to the matching rule's action
+ *
+ * Runs beside changes to the table without a lock: a rule being added or
+ * removed at that moment may be missed, never a rule that stays.
+ *
+ * Context: Under rcu_read_lock(), as netfilter hooks run; softirq or
+ * process context.
+ * Return: true if a rule matched.
+ */
 bool pmtufix_mss_longest(struct pmtufix_mss_table *t, u8 family,
 			 enum pmtufix_mss_match m, const __be32 *addr,
 			 u32 *action)

@@ -92,7 +92,6 @@ static inline unsigned int pmtufix_mss_max_plen(u8 family)
 	return family == AF_INET ? 32 : 128;
 }
 
-/* Copy addr with its bits beyond plen cleared into a key. */
 void pmtufix_mss_key_init(struct pmtufix_mss_key *key, u8 family,
 			  const __be32 *addr, unsigned int plen);
 
@@ -102,7 +101,6 @@ void pmtufix_mss_cache_uninit(void);
 struct pmtufix_mss_table *pmtufix_mss_table_alloc(void);
 void pmtufix_mss_table_free(struct pmtufix_mss_table *t);
 
-/* Under the netns lock. */
 struct pmtufix_mss_rule *pmtufix_mss_find(struct pmtufix_mss_table *t,
 					  const struct pmtufix_mss_key *key);
 struct pmtufix_mss_rule *pmtufix_mss_rule_alloc(const struct pmtufix_mss_key *key,
@@ -112,12 +110,17 @@ int pmtufix_mss_insert(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r);
 void pmtufix_mss_update(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r,
 			u32 action);
 void pmtufix_mss_remove(struct pmtufix_mss_table *t, struct pmtufix_mss_rule *r);
-/* May sleep. */
 void pmtufix_mss_remove_all(struct pmtufix_mss_table *t);
-/* The first rule whose key sorts after @after (NULL: the first rule). */
 struct pmtufix_mss_rule *pmtufix_mss_next(struct pmtufix_mss_table *t,
 					  const struct pmtufix_mss_key *after);
 
+/**
+ * pmtufix_mss_succ() - The rule after @r in key order.
+ * @r: a rule in the table
+ *
+ * Context: Caller holds the namespace's lock, which keeps the tree still.
+ * Return: the next rule, or NULL after the last.
+ */
 static inline struct pmtufix_mss_rule *pmtufix_mss_succ(struct pmtufix_mss_rule *r)
 {
 	struct rb_node *n = rb_next(&r->tree);
@@ -125,10 +128,6 @@ static inline struct pmtufix_mss_rule *pmtufix_mss_succ(struct pmtufix_mss_rule 
 	return n ? rb_entry(n, struct pmtufix_mss_rule, tree) : NULL;
 }
 
-/*
- * Under RCU. The action of the longest prefix that contains @addr among the
- * rules matched by way of @m, or false if there is none.
- */
 bool pmtufix_mss_longest(struct pmtufix_mss_table *t, u8 family,
 			 enum pmtufix_mss_match m, const __be32 *addr,
 			 u32 *action);

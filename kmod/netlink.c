@@ -215,6 +215,20 @@ static int pmtufix_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/**
+ * pmtufix_genl_event() - Tell the namespace's listeners of one decision.
+ * @net: the namespace the decision was made in
+ * @pn: its state, for the rate limit of events
+ * @d: the decision
+ *
+ * Costs nothing but a check while no one listens, and no more than a burst
+ * of events per second per namespace when someone does: a flood of forged
+ * errors must not turn into a flood of messages. Events lost to the limit
+ * or to memory pressure are lost; the counters still count them.
+ *
+ * Context: Under rcu_read_lock(), from the rescue hook: softirq, or process
+ * context after an NFQUEUE verdict. Does not sleep.
+ */
 void pmtufix_genl_event(struct net *net, struct pmtufix_net *pn,
 			const struct pmtufix_decision *d)
 {
@@ -561,6 +575,15 @@ static struct genl_family pmtufix_genl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(pmtufix_genl_mcgrps),
 };
 
+/**
+ * pmtufix_genl_init() - Register the generic netlink family.
+ *
+ * Last in module init: from here on, requests may come in for any
+ * namespace, and they find every namespace's state in place.
+ *
+ * Context: Process context, module init.
+ * Return: 0, or the error of genl_register_family().
+ */
 int pmtufix_genl_init(void)
 {
 	unsigned int major = 0, minor = 0, patch = 0;
@@ -579,6 +602,14 @@ int pmtufix_genl_init(void)
 	return 0;
 }
 
+/**
+ * pmtufix_genl_uninit() - Stop events and unregister the family.
+ *
+ * First in module exit, so that no request reaches a namespace whose state
+ * is being torn down.
+ *
+ * Context: Process context, module exit. Sleeps for an RCU grace period.
+ */
 void pmtufix_genl_uninit(void)
 {
 	WRITE_ONCE(pmtufix_genl_ready, false);

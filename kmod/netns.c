@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace state: configuration, counters, rate limits, and the
- * netfilter hook, which lives exactly as long as the namespace.
+ * Per network namespace state: configuration, counters and rate limits. The
+ * hooks that use it are registered and removed by main.c, around it.
  */
 #include <linux/bottom_half.h>
 #include <linux/cpumask.h>
@@ -37,11 +37,28 @@ static void pmtufix_stats_add(struct pmtufix_net *pn, bool mss, unsigned int i)
 	local_bh_enable();
 }
 
+/**
+ * pmtufix_stats_inc() - Count one decision of the rescue.
+ * @pn: the namespace's state
+ * @reason: what was decided
+ *
+ * Context: Any context but a hard interrupt: softirq, or process context for
+ * a hook run after an NFQUEUE verdict. Disables bottom halves itself.
+ */
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason)
 {
 	pmtufix_stats_add(pn, false, reason);
 }
 
+/**
+ * pmtufix_mss_stats_inc() - Count what the MSS hooks did to one SYN.
+ * @pn: the namespace's state
+ * @stat: the outcome
+ *
+ * Context: Any context but a hard interrupt: softirq, or process context for
+ * a segment sent by this host or one passed on after an NFQUEUE verdict.
+ * Disables bottom halves itself.
+ */
 void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat)
 {
 	pmtufix_stats_add(pn, true, stat);
@@ -72,6 +89,17 @@ static void pmtufix_stats_sum(struct pmtufix_net *pn, struct pmtufix_stats *sum)
 	}
 }
 
+/**
+ * pmtufix_stats_read() - The counters since the last reset.
+ * @pn: the namespace's state
+ * @out: filled with the totals of all CPUs
+ *
+ * Other CPUs may count while this sums: each counter is read whole, but the
+ * totals are not one instant's.
+ *
+ * Context: Process context. Caller holds @pn->lock, so that no reset moves
+ * the base under it.
+ */
 void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out)
 {
 	int r;
@@ -84,9 +112,14 @@ void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out)
 		out->mss[r] -= pn->stats_base.mss[r];
 }
 
-/*
+/**
+ * pmtufix_stats_reset() - Start the counters of a namespace from zero.
+ * @pn: the namespace's state
+ *
  * Counters are only ever written by their own CPU; a reset records the
  * current totals instead of touching other CPUs' counters.
+ *
+ * Context: Process context. Caller holds @pn->lock.
  */
 void pmtufix_stats_reset(struct pmtufix_net *pn)
 {
@@ -94,6 +127,18 @@ void pmtufix_stats_reset(struct pmtufix_net *pn)
 	pmtufix_stats_sum(pn, &pn->stats_base);
 }
 
+/**
+ * pmtufix_net_state_init() - Set up the state of a new namespace.
+ * @net: the namespace
+ * @rescue: whether its rescue starts enabled (module parameter)
+ * @log_level: its initial log level (module parameter)
+ *
+ * Must complete before any hook of the namespace is registered: the hooks
+ * find the state without a lock and expect it whole.
+ *
+ * Context: Process context, from the pernet init. May sleep.
+ * Return: 0, or -ENOMEM.
+ */
 int pmtufix_net_state_init(struct net *net, bool rescue, u8 log_level)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);
@@ -127,6 +172,14 @@ int pmtufix_net_state_init(struct net *net, bool rescue, u8 log_level)
 	return 0;
 }
 
+/**
+ * pmtufix_net_state_free() - Free the state of a namespace.
+ * @net: the namespace
+ *
+ * Context: Process context, from the pernet exit (or a failed init): its
+ * hooks are unregistered and an RCU grace period has passed, so no packet
+ * still counts into @net's counters.
+ */
 void pmtufix_net_state_free(struct net *net)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(net);

@@ -55,21 +55,25 @@ static inline struct pmtufix_net *pmtufix_pernet(const struct net *net)
 	return net_generic(net, pmtufix_net_id);
 }
 
+/**
+ * pmtufix_floor_effective() - The MTU floor that applies in @net.
+ * @net: the namespace
+ * @floor: its configured floor; 0: net.ipv4.route.min_pmtu, read at each
+ *	call, so that the floor follows the sysctl
+ *
+ * Context: Any context.
+ * Return: the lowest MTU a rescued error may carry.
+ */
 static inline u32 pmtufix_floor_effective(const struct net *net, u32 floor)
 {
 	return floor ?: READ_ONCE(net->ipv4.ip_rt_min_pmtu);
 }
 
-/* From any context but a hard interrupt. */
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason);
 void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat);
 void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out);
 void pmtufix_stats_reset(struct pmtufix_net *pn);
 
-/*
- * The state of a new namespace, before any hook may run; freed after the
- * hooks are gone (main.c orders the two).
- */
 int pmtufix_net_state_init(struct net *net, bool rescue, u8 log_level);
 void pmtufix_net_state_free(struct net *net);
 

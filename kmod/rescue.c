@@ -609,12 +609,33 @@ static const struct nf_hook_ops pmtufix_rescue_ops[] = {
 #endif
 };
 
+/**
+ * pmtufix_rescue_register() - Register the rescue's hooks in a namespace.
+ * @net: the namespace
+ *
+ * Registered in every namespace, whether or not its rescue is enabled: the
+ * switch is read per packet, so turning it on needs no allocation and
+ * cannot fail.
+ *
+ * Context: Process context, from the pernet init, after the namespace's
+ * state exists (pmtufix_net_state_init()). May sleep.
+ * Return: 0, or the error of nf_register_net_hooks().
+ */
 int pmtufix_rescue_register(struct net *net)
 {
 	return nf_register_net_hooks(net, pmtufix_rescue_ops,
 				     ARRAY_SIZE(pmtufix_rescue_ops));
 }
 
+/**
+ * pmtufix_rescue_unregister() - Unregister the rescue's hooks.
+ * @net: the namespace
+ *
+ * A hook may still be running when this returns; the pernet core's grace
+ * period before the exit methods waits for it.
+ *
+ * Context: Process context, from the pernet pre_exit. May sleep.
+ */
 void pmtufix_rescue_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, pmtufix_rescue_ops,

@@ -101,6 +101,22 @@ static bool pmtufix_rpf_forwarded(struct sk_buff *skb, struct net_device *dev,
 	return true;
 }
 
+/**
+ * pmtufix_loose_rpf() - Would loose reverse-path filtering accept the source?
+ * @skb: the packet, for its mark, tunnel key and flow keys (policy rules)
+ * @dev: the device it arrived on
+ * @saddr: its source address
+ * @daddr: its destination address
+ * @tos: its TOS byte, as in the IP header
+ *
+ * Never more lenient than the kernel's own loose check: where the kernel's
+ * answer depends on something not known here (the nexthop of a multipath
+ * route), every possibility must pass.
+ *
+ * Context: Under rcu_read_lock(), as netfilter hooks run; softirq or
+ * process context.
+ * Return: true if rp_filter=2 would accept @saddr.
+ */
 bool pmtufix_loose_rpf(struct sk_buff *skb, struct net_device *dev,
 		       __be32 saddr, __be32 daddr, u8 tos)
 {

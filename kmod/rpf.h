@@ -6,10 +6,6 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
-/*
- * Would loose reverse-path filtering accept @saddr as the source of @skb,
- * sent to @daddr, arriving on @dev? Under rcu_read_lock().
- */
 bool pmtufix_loose_rpf(struct sk_buff *skb, struct net_device *dev,
 		       __be32 saddr, __be32 daddr, u8 tos);
 

@@ -13,7 +13,12 @@
 #include <linux/rtnetlink.h>
 
 #include "pmtufix.h"
-#include "internal.h"
+#include "nl.h"
+#include "mssmap.h"
+#include "readback.h"
+#include "rtnl.h"
+#include "sysctl.h"
+#include "table.h"
 
 #define SVM "src_valid_mark"
 
@@ -77,6 +82,33 @@ static void restore_svm(const struct pf_config *old, const bool *changed,
 	}
 }
 
+/*
+ * Source checks of the uplinks of w honour the mark: src_valid_mark=1.
+ * svm[i]: we changed it (now or before, as cur says); fresh[i]: now.
+ */
+static int enable_svm(struct pfnft *h, const struct pfnft_state *cur, const struct pf_config *w,
+		      bool *svm, bool *fresh)
+{
+	for (unsigned int i = 0; i < w->n_uplinks; i++) {
+		int j = uplink_index(&cur->conf, w->uplinks[i]), v = 0, err;
+
+		if (j >= 0 && cur->svm_changed[j]) {
+			svm[i] = true;
+			continue;
+		}
+		err = pfnft_sysctl_get(w->uplinks[i], SVM, &v);
+		if (err)
+			return pfnft_fail(h, err, "cannot read net.ipv4.conf.%s." SVM, w->uplinks[i]);
+		if (v)
+			continue;
+		err = pfnft_sysctl_set(w->uplinks[i], SVM, 1);
+		if (err)
+			return pfnft_fail(h, err, "cannot set net.ipv4.conf.%s." SVM "=1", w->uplinks[i]);
+		svm[i] = fresh[i] = true;
+	}
+	return 0;
+}
+
 int pfnft_set(struct pfnft *h, const struct pf_config *want)
 {
 	struct pfnft_state cur;
@@ -99,28 +131,9 @@ int pfnft_set(struct pfnft *h, const struct pf_config *want)
 	floor = w.floor ? w.floor : pfnft_min_pmtu();
 
 	if (w.rescue) {
-		/* Source checks of the uplinks honour the mark: src_valid_mark=1. */
-		for (unsigned int i = 0; i < w.n_uplinks; i++) {
-			int j = uplink_index(&cur.conf, w.uplinks[i]), v = 0;
-
-			if (j >= 0 && cur.svm_changed[j]) {
-				svm[i] = true;
-				continue;
-			}
-			err = pfnft_sysctl_get(w.uplinks[i], SVM, &v);
-			if (err) {
-				pfnft_fail(h, err, "cannot read net.ipv4.conf.%s." SVM, w.uplinks[i]);
-				goto undo_svm;
-			}
-			if (v)
-				continue;
-			err = pfnft_sysctl_set(w.uplinks[i], SVM, 1);
-			if (err) {
-				pfnft_fail(h, err, "cannot set net.ipv4.conf.%s." SVM "=1", w.uplinks[i]);
-				goto undo_svm;
-			}
-			svm[i] = fresh[i] = true;
-		}
+		err = enable_svm(h, &cur, &w, svm, fresh);
+		if (err)
+			goto undo_svm;
 		err = pfnft_routing_install(h, &w);
 		if (err)
 			goto undo_routing;

@@ -6,6 +6,8 @@
 # Static checks, one TAP line per tool and kernel:
 #   sparse      the module, `make C=2` against each supported kernel's headers
 #   checkpatch  kmod/ with the kernel's scripts/checkpatch.pl (--strict)
+#   kernel-doc  kmod/'s doc comments with the kernel's scripts/kernel-doc
+#               (-Wall), and one on every function a header declares
 #   analyzer    the CLI and the nft backend under gcc -fanalyzer
 #   scan-build  the same under clang's static analyzer
 # Findings are printed as TAP comments. Objects go to build/static/, never
@@ -29,7 +31,7 @@ mkdir -p "$out"
 version=$(sed -n 's/^PMTUFIX_VERSION *:*= *//p' Makefile)
 n=0 failed=0
 echo "TAP version 13"
-echo "1..$((${#kernels[@]} + 3))"
+echo "1..$((${#kernels[@]} + 4))"
 
 # $1 = 0 if the check passed, $2 = its name, $3 = log of its findings.
 result() {
@@ -81,26 +83,30 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
-# --- checkpatch -------------------------------------------------------------
-# checkpatch reads source text only, so one run covers both kernels. Its
-# three files come out of Debian's linux-source tarball into build/, keyed by
-# the package version, so that nothing here depends on an unpacked tree.
-checkpatch_get() {
-	local tarballs=(/usr/src/linux-source-6.12.tar.*) tarball ver dir
+# --- the kernel's own scripts -------------------------------------------------
+# checkpatch and kernel-doc read source text only, so one run covers both
+# kernels. They and checkpatch's two data files come out of Debian's
+# linux-source tarball into build/, keyed by the package version, so that
+# nothing here depends on an unpacked tree. Prints the script's path.
+ksrc_files=(scripts/checkpatch.pl scripts/spelling.txt
+	scripts/const_structs.checkpatch scripts/kernel-doc)
+ksrc_get() {	# $1 = script, one of ksrc_files
+	local tarballs=(/usr/src/linux-source-6.12.tar.*) tarball ver dir f
 	tarball=${tarballs[0]}
 	[ -f "$tarball" ] || return 1
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || stat -c %Y "$tarball")
-	dir=$out/checkpatch-$ver
-	if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
+	dir=$out/linux-source-$ver
+	if [ ! -f "$dir/.complete" ]; then
 		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" &&
 		tar -xf "$tarball" -C "$dir.tmp" --strip-components=1 \
-			linux-source-6.12/scripts/checkpatch.pl \
-			linux-source-6.12/scripts/spelling.txt \
-			linux-source-6.12/scripts/const_structs.checkpatch &&
+			"${ksrc_files[@]/#/linux-source-6.12/}" &&
+		touch "$dir.tmp/.complete" &&
 		rm -rf "$dir" && mv "$dir.tmp" "$dir" || return 1
 	fi
-	echo "$dir/scripts/checkpatch.pl"
+	echo "$dir/$1"
 }
+
+# --- checkpatch -------------------------------------------------------------
 
 # --no-tree: an out-of-tree module; --strict: the netdev rules, which also
 # check alignment and spacing; --show-types, so that an ignore names what it
@@ -130,7 +136,7 @@ checkpatch_run() {	# $1 = checkpatch.pl; findings on stdout
 name="checkpatch --strict on kmod/ (linux-source-6.12)"
 if need perl perl "$name"; then
 	log=$out/checkpatch.log
-	if cp=$(checkpatch_get); then
+	if cp=$(ksrc_get scripts/checkpatch.pl); then
 		# --terse still ends each file with a "total:" line; anything
 		# else it prints is a finding (or a complaint of checkpatch's own).
 		checkpatch_run "$cp" 2>&1 | grep -v '^total: ' >"$log"
@@ -143,9 +149,43 @@ if need perl perl "$name"; then
 	fi
 fi
 
+# --- kernel-doc -------------------------------------------------------------
+# The functions one file of kmod/ calls in another carry their contract
+# (context, locks, return) in a kernel-doc comment above the definition, as
+# in the kernel. -Wall: every parameter described, a Return: section for a
+# value, a short description. kernel-doc warns about comments that exist;
+# the second half finds the function a header declares but no comment
+# describes (inline helpers in headers are not required to have one).
+kerneldoc_missing() {	# $1 = kernel-doc; findings on stdout
+	local kd=$1
+	comm -23 \
+		<(grep -hoE '^[a-z][^(#]*\bpmtufix_[a-z0-9_]+\(' kmod/*.h |
+		  grep -v '^static' | grep -oE 'pmtufix_[a-z0-9_]+\($' |
+		  tr -d '(' | sort -u) \
+		<(perl "$kd" -rst kmod/*.c 2>/dev/null |
+		  sed -n 's/^\.\. c:function:: .*\b\(pmtufix_[a-z0-9_]*\) (.*/\1/p' |
+		  sort -u) |
+		sed 's/$/(): declared in a header of kmod\/, but no kernel-doc comment in kmod\/*.c/'
+}
+
+name="kernel-doc -Wall on kmod/ (linux-source-6.12)"
+if need perl perl "$name"; then
+	log=$out/kernel-doc.log
+	if kd=$(ksrc_get scripts/kernel-doc); then
+		perl "$kd" -none -Wall kmod/*.c kmod/*.h >"$log" 2>&1
+		kerneldoc_missing "$kd" >>"$log"
+		[ ! -s "$log" ]
+		result $? "$name" "$log"
+	else
+		echo "cannot extract kernel-doc from /usr/src/linux-source-6.12.tar.*" \
+			"(Debian package linux-source-6.12)" >"$log"
+		result 1 "$name" "$log"
+	fi
+fi
+
 # --- the CLI and the nft backend --------------------------------------------
 # gcc 12's -fanalyzer loses track of a pointer that realloc() stored through a
-# struct pointer (st->v = v in stats.c's put(), m->v = v in nft/route.c's
+# struct pointer (st->v = v in stats.c's put(), m->v = v in nft/rtnl.c's
 # keep()) and reports it as leaked on return: every -Wanalyzer-malloc-leak
 # report here was of that shape. Leaks are still checked: by scan-build's
 # unix.Malloc below, and by LeakSanitizer in `make fuzz`.

@@ -87,14 +87,6 @@ static int nl_send(struct nl *nl, struct req *r)
 	return err;
 }
 
-static void read_extack(struct nl *nl, const struct nlmsghdr *h)
-{
-	struct nlh_ack ack;
-
-	if (!nlh_ack_parse(h, &ack) && ack.has_msg)
-		snprintf(nl->ext, sizeof(nl->ext), "%s", ack.msg);
-}
-
 /*
  * Read replies until the ACK of @seq (or the end of its dump). @cb sees
  * every data message. Returns 0 or the -errno of the first error, which
@@ -113,11 +105,15 @@ static int nl_wait(struct nl *nl, uint32_t seq,
 			return -errno;
 		for (h = (struct nlmsghdr *)nl->rx; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
+				struct nlh_ack ack;
 
-				if (e->error && !err) {
-					err = e->error;
-					read_extack(nl, h);
+				if (nlh_ack_parse(h, &ack)) {
+					if (!err)
+						err = -EBADMSG;
+				} else if (ack.error && !err) {
+					err = ack.error;
+					if (ack.has_msg)
+						snprintf(nl->ext, sizeof(nl->ext), "%s", ack.msg);
 				}
 				if (h->nlmsg_seq == seq)
 					return err;

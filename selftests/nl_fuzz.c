@@ -1323,7 +1323,9 @@ static void collect(struct run *p, int fd, struct pend *pd, int n, uint32_t prob
 		for (h = (struct nlmsghdr *)p->rx; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 			if (probe && h->nlmsg_seq == probe) {
 				if (h->nlmsg_type == NLMSG_ERROR) {
-					if (((struct nlmsgerr *)NLMSG_DATA(h))->error)
+					struct nlh_ack ack;
+
+					if (nlh_ack_parse(h, &ack) || ack.error)
 						fail(p, NULL, "the probe failed");
 					return;
 				}

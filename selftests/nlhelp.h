@@ -348,8 +348,11 @@ static inline int nlh_resolve(int fd, uint16_t *family, uint32_t *events)
 			return -errno;
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_ERROR) {
-				err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				return err ? err : (*family ? 0 : -ENOENT);
+				struct nlh_ack ack;
+
+				if (nlh_ack_parse(h, &ack))
+					return -EBADMSG;
+				return ack.error ? ack.error : (*family ? 0 : -ENOENT);
 			}
 			nlh_attr_for_each(a, nlh_genl_attrs(h, &len), len) {
 				if (a->nla_type == CTRL_ATTR_FAMILY_ID)

@@ -12,6 +12,7 @@
 
 #include "pmtufix.h"
 #include "genl.h"
+#include "nlack.h"
 
 const struct pf_nl_transport *pf_nl_transport;
 
@@ -175,42 +176,6 @@ struct talk {
 	int err;
 };
 
-/* The TLVs of an ACK or of NLMSG_DONE start off bytes into the payload. */
-static void read_extack(struct pf_nl *nl, const struct nlmsghdr *nlh, size_t off)
-{
-	size_t plen = mnl_nlmsg_get_payload_len(nlh);
-	const struct nlattr *attr;
-	const void *tlvs;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= plen)
-		return;
-	tlvs = (const char *)mnl_nlmsg_get_payload(nlh) + off;
-	mnl_attr_for_each_payload(tlvs, plen - off) {
-		switch (mnl_attr_get_type(attr)) {
-		case NLMSGERR_ATTR_MSG:
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s",
-					 mnl_attr_get_str(attr));
-			break;
-		case NLMSGERR_ATTR_MISS_TYPE:
-			pf_attr_u32(attr, &nl->ext_miss_type);
-			break;
-		}
-	}
-}
-
-/*
- * The error of an ACK or of NLMSG_DONE as a positive errno. The kernel's are
- * 1..4095 (MAX_ERRNO); anything else (INT_MIN cannot even be negated) is no
- * errno at all.
- */
-static int kernel_errno(int e)
-{
-	if (e < 0)
-		e = e < -4095 ? 0 : -e;
-	return e > 0 && e <= 4095 ? e : EPROTO;
-}
-
 static int cb_data(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
@@ -232,38 +197,21 @@ static int cb_noop(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int cb_error(const struct nlmsghdr *nlh, void *data)
+/* An ACK or NLMSG_DONE: the end of the request, with what the kernel said. */
+static int cb_end(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	struct talk *t = data;
-	size_t off = sizeof(*e);
+	struct pf_nlack ack;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		t->err = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= NLMSG_HDRLEN)
-		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	read_extack(t->nl, nlh, off);
-	if (e->error == 0)
+	pf_nlack_read(nlh, &ack);
+	if (ack.msg[0])
+		snprintf(t->nl->ext_msg, sizeof(t->nl->ext_msg), "%s", ack.msg);
+	if (ack.miss_type)
+		t->nl->ext_miss_type = ack.miss_type;
+	if (!ack.error)
 		return MNL_CB_STOP;
-	t->err = kernel_errno(e->error);
+	t->err = -ack.error;
 	return MNL_CB_ERROR;
-}
-
-static int cb_done(const struct nlmsghdr *nlh, void *data)
-{
-	struct talk *t = data;
-	int err = 0;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	read_extack(t->nl, nlh, sizeof(err));
-	if (err < 0) {
-		t->err = kernel_errno(err);
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
 }
 
 static int cb_overrun(const struct nlmsghdr *nlh, void *data)
@@ -277,8 +225,8 @@ static int cb_overrun(const struct nlmsghdr *nlh, void *data)
 
 static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_NOOP]	= cb_noop,
-	[NLMSG_ERROR]	= cb_error,
-	[NLMSG_DONE]	= cb_done,
+	[NLMSG_ERROR]	= cb_end,
+	[NLMSG_DONE]	= cb_end,
 	[NLMSG_OVERRUN]	= cb_overrun,
 };
 

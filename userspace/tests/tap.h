@@ -27,6 +27,7 @@ void test_decode(void);
 void test_cli(void);
 void test_nft(void);
 void test_backend(void);
+void test_nlack(void);
 void test_http(void);
 void test_metrics(void);
 

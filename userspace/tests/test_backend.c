@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cli.h"
+#include "cli_run.h"
 #include "connect.h"
 #include "tap.h"
 
@@ -135,31 +135,12 @@ static const struct pf_backend_ops fake_ops = {
 	.mss_set	= b_mss_set,
 };
 
-static struct {
-	int rc;
-	char *out, *err;
-} R;
+static struct cli_result R;
 
 static void run(const char *cmdline)
 {
-	char line[512], *argv[32], *p;
-	size_t olen = 0, elen = 0;
-	int argc = 0;
-	FILE *out, *err;
-
-	free(R.out);
-	free(R.err);
-	snprintf(line, sizeof(line), "%s", cmdline);
-	argv[argc++] = "pmtufix";
-	for (p = strtok(line, " "); p && argc < 31; p = strtok(NULL, " "))
-		argv[argc++] = p;
-	argv[argc] = NULL;
-	out = open_memstream(&R.out, &olen);
-	err = open_memstream(&R.err, &elen);
 	B.trace[0] = '\0';
-	R.rc = pf_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
+	cli_run(&R, cmdline);
 }
 
 static void reset(void)
@@ -234,7 +215,5 @@ void test_backend(void)
 	lacking();
 	printing();
 	pf_backend_override = NULL;
-	free(R.out);
-	free(R.err);
-	R.out = R.err = NULL;
+	cli_result_free(&R);
 }

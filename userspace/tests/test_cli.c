@@ -15,6 +15,7 @@
 
 #include "pmtufix.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "fake_kernel.h"
 #include "fake_nft.h"
 #include "tap.h"
@@ -24,35 +25,13 @@ static struct fake_kernel K;
 static struct fake_nft N;
 static char tmpdir[] = "/tmp/pmtufix-unit.XXXXXX";
 
-struct result {
-	int rc;
-	char *out, *err;
-};
+static struct cli_result R;
 
-static struct result R;
-
-/* Run "pmtufix <words>"; words are split on single spaces. */
 static void run(const char *cmdline)
 {
-	char line[1024], *argv[64], *p;
-	int argc = 0;
-	size_t olen = 0, elen = 0;
-	FILE *out, *err;
-
-	free(R.out);
-	free(R.err);
-	snprintf(line, sizeof(line), "%s", cmdline);
-	argv[argc++] = "pmtufix";
-	for (p = strtok(line, " "); p && argc < 63; p = strtok(NULL, " "))
-		argv[argc++] = p;
-	argv[argc] = NULL;
-	out = open_memstream(&R.out, &olen);
-	err = open_memstream(&R.err, &elen);
 	K.trace[0] = '\0';
 	N.trace[0] = '\0';
-	R.rc = pf_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
+	cli_run(&R, cmdline);
 }
 
 static void reset(void)
@@ -741,8 +720,7 @@ void test_cli(void)
 	fake_nft_uninstall();
 	fake_uninstall();
 	fake_free(&K);
-	free(R.out);
-	free(R.err);
+	cli_result_free(&R);
 	if (chdir(cwd))
 		tap_diag("could not go back to %s", cwd);
 	{

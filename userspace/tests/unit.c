@@ -15,6 +15,7 @@ int main(void)
 	test_cli();
 	test_nft();
 	test_backend();
+	test_nlack();
 	test_http();
 	test_metrics();
 	return tap_done();
