@@ -446,7 +446,7 @@ agent_notify()
 
 agent_module()
 {
-	local name="module backend" conf text n out syns
+	local name="module backend" conf text n out syns clamped kept
 
 	module_available || { log_test_skip "$name" "no module for $(uname -r)"; return; }
 	setup_seed || { log_test "$name: setup"; return; }
@@ -475,8 +475,9 @@ agent_module()
 	text=$(http "$SRV" /metrics)
 	out=$(promtool check metrics <<<"$text" 2>&1)
 	check_err $? "promtool check metrics: $out"
-	syns=$(($(metric "$text" 'pmtufix_mss_syn_total{action="clamped"}') +
-		$(metric "$text" 'pmtufix_mss_syn_total{action="kept"}')))
+	clamped=$(metric "$text" 'pmtufix_mss_syn_total{action="clamped"}')
+	kept=$(metric "$text" 'pmtufix_mss_syn_total{action="kept"}')
+	syns=$((${clamped:-0} + ${kept:-0}))
 	((syns > 0))
 	check_err $? "the transfer's SYN-ACK is not counted in pmtufix_mss_syn_total"
 	[[ $(metric "$text" pmtufix_mss_rules) == 4 ]]
