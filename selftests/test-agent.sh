@@ -529,6 +529,8 @@ agent_move()
 	check_err $? "no nft table after the module went"
 	busywait 3000 rules_are "$SRV" nft 1
 	check_err $? "the nft table has not got the MSS rule"
+	log_has "went away: moving from the module backend to nft"
+	check_err $? "no log line about the move back"
 	log_test "$name: the module goes: back to nft"
 }
 
