@@ -6,7 +6,9 @@
 #   mss     scripts/bench-mss-guest.sh: what MSS rules cost per connection setup
 #   flood   scripts/bench-flood-guest.sh: a flood of frag-needed, forged and
 #           valid, with pmtufix and with strict RPF alone
-# BENCH=rescue|mss|flood|all (default all) picks them; KVER picks the kernel
+#   agent   scripts/bench-agent-guest.sh: the agent's CPU when idle, and the
+#           time from "nft flush ruleset" to its table restored
+# BENCH=rescue|mss|flood|agent|all (default all) picks them; KVER picks the kernel
 # (default: the newest supported).
 # Settings of bench-guest.sh (ROUNDS, TPUT_PAIRS, ...) pass through from the
 # environment. Prints Markdown tables; the whole run is kept in
@@ -17,8 +19,8 @@ cd "$top"
 kver=${KVER:-$(scripts/kernels.sh default)}
 [ -n "$kver" ] || { echo "bench: no supported kernel installed (make deps)" >&2; exit 1; }
 case ${BENCH:-all} in
-rescue|mss|flood|all) ;;
-*) echo "bench: BENCH must be rescue, mss, flood or all" >&2; exit 2 ;;
+rescue|mss|flood|agent|all) ;;
+*) echo "bench: BENCH must be rescue, mss, flood, agent or all" >&2; exit 2 ;;
 esac
 log=build/bench-$kver.log
 mkdir -p build
@@ -53,6 +55,7 @@ rescue|all) run_suite rescue scripts/bench-guest.sh "5 to 8" ROUNDS SLOW_EVERY S
 mss|all) run_suite mss scripts/bench-mss-guest.sh "3 to 4" DURATION SLICE THREADS SYN_THREADS \
 	MSS_RULES BENCH_RAW ;;&
 flood|all) run_suite flood scripts/bench-flood-guest.sh "2 to 4" FLOOD_RATE FLOOD_SECONDS \
-	FLOOD_ROUNDS BENCH_RAW ;;
+	FLOOD_ROUNDS BENCH_RAW ;;&
+agent|all) run_suite agent scripts/bench-agent-guest.sh "3" IDLE_SECONDS ROUNDS ;;
 esac
 exit "$rc"

@@ -142,8 +142,8 @@ cat "$logdir/splat.log"
 tally "$logdir/splat.log" "$rc" "the VM runner's report scanner"
 # The scenarios that need no module also run on this machine's own kernel:
 # the baseline, and the nft backend that module-less nodes use (test-rescue-bogon.sh
-# skips its module and VRF cases there).
-for t in test-seed.sh test-nft.sh test-rescue-bogon.sh; do
+# skips its module and VRF cases there, test-agent.sh its module cases).
+for t in test-seed.sh test-nft.sh test-rescue-bogon.sh test-agent.sh; do
 	[[ " ${tests[*]} " == *" $t "* ]] || continue
 	log=$logdir/host-$t.log
 	echo "# $t on the host ($(uname -r))"

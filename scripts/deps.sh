@@ -12,6 +12,7 @@ pkgs=(
 	iproute2 nftables tcpdump socat openssl curl python3 python3-yaml procps	# scenarios, spec check
 	python3-jsonschema				# make regen (with linux-source-6.12)
 	iperf3						# make bench
+	prometheus					# promtool: metrics and alert rules (test-agent.sh)
 	linux-source-6.12 ccache bc bison flex libelf-dev libssl-dev dwarves	# the debug kernel
 	sparse clang clang-tools libclang-rt-14-dev shellcheck	# make static, make fuzz
 )

@@ -40,7 +40,7 @@ struct pf_backend_ops {
 	 */
 	int (*config_get)(struct pf_backend *be, struct pf_config *cfg);
 	int (*config_set)(struct pf_backend *be, const struct pf_config *want);
-	/* What is installed beyond the settings (state->problem explains). */
+	/* What is installed beyond the settings. */
 	int (*state_get)(struct pf_backend *be, struct pf_state *state);
 
 	/* Frag-needed counters by reason; pf_stats_free() the result. */

@@ -19,7 +19,7 @@
 
 const char pf_usage_main[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | help }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | agent | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"\n"
 	"  show               settings and counters (the default command)\n"
@@ -32,6 +32,7 @@ const char pf_usage_main[] =
 	"  down               remove what the nft backend installed\n"
 	"  doctor [ DEST [ PORT ] ]\n"
 	"                     why path MTU discovery fails here, and what fixes it\n"
+	"  agent              apply a file and keep it applied; /metrics, /healthz\n"
 	"  COMMAND help       arguments of COMMAND\n"
 	"\n"
 	"  -j, --json         JSON output\n"
@@ -46,7 +47,7 @@ const char pf_usage_main[] =
 /* After a usage error: the grammar, without the explanations. */
 static const char usage_short[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | help }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | agent | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"Run 'pmtufix help' for more.\n";
 
@@ -71,6 +72,7 @@ static const struct {
 	{ "apply",	pf_cmd_apply },
 	{ "down",	pf_cmd_down },
 	{ "doctor",	pf_cmd_doctor },
+	{ "agent",	pf_cmd_agent },
 	{ "help",	cmd_help },
 };
 

@@ -21,6 +21,7 @@ extern const char pf_usage_mss[];
 extern const char pf_usage_monitor[];
 extern const char pf_usage_down[];
 extern const char pf_usage_doctor[];
+extern const char pf_usage_agent[];
 
 int pf_cmd_show(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_set(struct pf_ctx *c, int argc, char **argv);
@@ -31,5 +32,6 @@ int pf_cmd_mss(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_down(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_doctor(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_agent(struct pf_ctx *c, int argc, char **argv);
 
 #endif /* PMTUFIX_CLI_H */

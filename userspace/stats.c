@@ -10,10 +10,13 @@
 #include "connect.h"
 #include "parse.h"
 #include "print.h"
+#include "reconcile.h"
 #include "view.h"
 
 const char pf_usage_stats[] =
-	"Usage: pmtufix stats [ show | reset ]\n";
+	"Usage: pmtufix stats [ show | reset ]\n"
+	"       pmtufix stats -o prometheus\n"
+	"-o prometheus: the agent's /metrics once, for node_exporter's textfile collector\n";
 
 static int stats_show(struct pf_ctx *c)
 {
@@ -48,6 +51,8 @@ int pf_cmd_stats(struct pf_ctx *c, int argc, char **argv)
 {
 	if (pf_is_help(argc, argv) || pf_is_help(argc - 1, argv + 1))
 		return pf_help(pf_usage_stats);
+	if (argc == 2 && !strcmp(argv[0], "-o") && pf_matches(argv[1], "prometheus"))
+		return pf_rc_print_metrics(c);
 	if (argc > 1)
 		return pf_usage_error(c, pf_usage_stats, "unexpected '%s'", argv[1]);
 	if (argc == 0 || pf_matches(argv[0], "show"))

@@ -67,7 +67,7 @@ _pmtufix()
 				--netns --backend --version --help" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "show set stats mss monitor
-				save apply down doctor help" -- "$cur")
+				save apply down doctor agent help" -- "$cur")
 		fi
 		return
 	fi
@@ -98,7 +98,19 @@ _pmtufix()
 		esac
 		;;
 	stats)
-		[ "$n" -eq 0 ] && w="show reset help"
+		[ "$n" -eq 0 ] && w="show reset -o help"
+		[ "$n" -eq 1 ] && [ "$prev" = -o ] && w="prometheus"
+		;;
+	agent)
+		case $prev in
+		--config)
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+			return
+			;;
+		--listen) w="127.0.0.1:9883 [::1]:9883" ;;
+		*) w="--config --listen --down-on-exit help" ;;
+		esac
 		;;
 	mss)
 		if [ "$n" -eq 0 ]; then

@@ -29,5 +29,7 @@ void test_nft(void);
 void test_backend(void);
 void test_nlack(void);
 void test_doctor(void);
+void test_http(void);
+void test_metrics(void);
 
 #endif /* PMTUFIX_TAP_H */

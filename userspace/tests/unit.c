@@ -17,5 +17,7 @@ int main(void)
 	test_backend();
 	test_nlack();
 	test_doctor();
+	test_http();
+	test_metrics();
 	return tap_done();
 }
