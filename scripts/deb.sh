@@ -17,6 +17,7 @@ mkdir -p "$src"
 # What the packages are built from, and nothing of build/ or a local state.
 (cd "$top" && cp -a Makefile Kbuild dkms.conf COPYING LICENSES common kmod nft userspace \
 	deploy debian "$src/")
+mkdir -p "$src/scripts" && cp "$top/scripts/kernels.sh" "$src/scripts/"	# the Makefile names kernels
 rm -rf "$src/userspace/fuzz/corpus"
 (cd "$src" && dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1 || {
 	tail -n 40 "$out/build.log" >&2; echo "deb: dpkg-buildpackage failed (log: $out/build.log)" >&2; exit 1; }
