@@ -68,6 +68,17 @@ for k in "${kernels[@]}"; do
 		notok "dkms: pmtufix/$ver not installed for $k"; indent <<<"$status"
 	fi
 done
+# Secure Boot: what the README tells to enrol signed the module (the
+# signature names the certificate by its serial number).
+key=$(openssl x509 -inform der -in "$root/var/lib/dkms/mok.pub" -noout -serial 2>/dev/null | sed "s/.*=//")
+for k in "${kernels[@]}"; do
+	sig=$(modinfo -b "$root" -k "$k" -F sig_key pmtufix 2>/dev/null)
+	if [ -n "$key" ] && [ "${key//:/}" = "${sig//:/}" ]; then
+		ok "the $k build is signed with DKMS's key, /var/lib/dkms/mok.pub ($(modinfo -b "$root" -k "$k" -F signer pmtufix))"
+	else
+		notok "the $k build's signature key '$sig' is not /var/lib/dkms/mok.pub's '$key'"
+	fi
+done
 [ -f "$root/etc/pmtufix/pmtufix.conf" ] && [ -L "$root/etc/systemd/system/multi-user.target.wants/pmtufix.service" ] &&
 	[ -f "$root/usr/lib/modules-load.d/pmtufix.conf" ] &&
 	ok "pmtufix: the conffile, the enabled unit, modules-load.d" ||
@@ -101,6 +112,17 @@ if [ "$rc" = 0 ]; then
 	ok "VM $k booted by systemd: pmtufix.service active, module loaded, file applied ($(grep -c '^ok' "$log/sdvm-$k.log") checks, $(since "$t0") s)"
 else
 	notok "VM $k booted by systemd (exit $rc)"; indent <"$log/sdvm-$k.log"
+fi
+
+# The DaemonSet's init step on that kernel: the module where it loads, the
+# nft backend where module loading is disabled; the seed scenario in both.
+t0=$EPOCHREALTIME
+selftests/vm/run.sh -k "$k" -t 600 -- scripts/fallback-guest.sh "$root" >"$log/fallback-$k.log" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && ! grep -q '^not ok' "$log/fallback-$k.log"; then
+	ok "VM $k: the init step loads the module, or the nft backend takes over; the seed scenario works with both ($(grep -c '^ok' "$log/fallback-$k.log") checks, $(since "$t0") s)"
+else
+	notok "VM $k: the init step and the fallback (exit $rc)"; indent <"$log/fallback-$k.log"
 fi
 
 t0=$EPOCHREALTIME

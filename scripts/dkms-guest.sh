@@ -31,7 +31,7 @@ else
 	notok "loaded srcversion '$have', DKMS build's '$want'"
 fi
 mount -t proc proc "$root/proc"
-if out=$(chroot "$root" /usr/sbin/pmtufix show 2>&1) && grep -qx 'backend: module' <<<"$out"; then
+if out=$(chroot "$root" /usr/sbin/pmtufix show 2>&1) && grep -qE '^backend: module( |$)' <<<"$out"; then
 	ok "the packaged CLI uses the module: $(grep -m1 '^rescue' <<<"$out")"
 else
 	notok "the packaged CLI and the module:"; sed 's/^/#   /' <<<"$out"

@@ -25,9 +25,11 @@ Description=pmtufix boot check
 After=multi-user.target pmtufix.service
 [Service]
 Type=oneshot
-StandardOutput=tty
-TTYPath=/dev/ttyS0
+StandardOutput=journal+console
+TimeoutStartSec=240
 ExecStart=/usr/local/sbin/pmtufix-check
+# The journal forwards to the console asynchronously: let it catch up.
+ExecStartPost=/bin/sleep 2
 ExecStartPost=/bin/systemctl --no-block poweroff
 UNIT
 ln -s ../pmtufix-check.service "$work/add/etc/systemd/system/multi-user.target.wants/pmtufix-check.service"
@@ -38,7 +40,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 echo "PMTUFIX-SD-BEGIN $(uname -r)"
-state=$(systemctl is-system-running)
+state=$(timeout 20 systemctl is-system-running)
 ok "systemd reached multi-user (system: $state)"
 if systemctl -q is-active pmtufix.service; then
 	ok "pmtufix.service is active ($(systemctl show -P MainPID pmtufix.service) as $(ps -o user= -p "$(systemctl show -P MainPID pmtufix.service)"))"
@@ -56,17 +58,19 @@ fi
 # The file's MSS rule and log setting are what the kernel has.
 show=$(pmtufix show 2>&1)
 rules=$(pmtufix mss show 2>&1)
-if grep -qx 'backend: module' <<<"$show" && grep -q '^log: all' <<<"$show" &&
+if grep -qE '^backend: module( |$)' <<<"$show" && grep -q '^log: all' <<<"$show" &&
    grep -q '10.10.20.0/24.*1400' <<<"$rules"; then
 	ok "the agent applied /etc/pmtufix/pmtufix.conf with the module backend"
 else
 	notok "/etc/pmtufix/pmtufix.conf not applied:"; printf '%s\n%s\n' "$show" "$rules" | sed 's/^/#   /'
 fi
-body=$(curl -s -m 5 http://127.0.0.1:9883/healthz 2>&1)
+# No curl in the root: bash's /dev/tcp speaks enough HTTP.
+body=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9883; printf "GET /healthz HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>&1 | tr -d '\r' | tail -n 1)
 [ "$body" = ok ] && ok "GET /healthz: ok" || notok "GET /healthz: '$body'"
-systemctl reload pmtufix.service && ok "systemctl reload pmtufix" || notok "systemctl reload pmtufix"
+timeout 60 systemctl reload pmtufix.service && systemctl -q is-active pmtufix.service &&
+	ok "systemctl reload pmtufix: still active" || notok "systemctl reload pmtufix"
 echo "1..$n"
-echo "PMTUFIX-SD-EXIT=$fail"
+echo "PMTUFIX-SD-EXIT=$fail" | tee /dev/console
 CHECK
 chmod +x "$work/add/usr/local/sbin/pmtufix-check"
 
@@ -85,13 +89,14 @@ mkfs.ext4 -q -F -d "$root" "$img"
 } | debugfs -w "$img" >"$work/debugfs.log" 2>&1
 
 console=$work/console.log
-timeout --kill-after=10 300 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 -smp 2 -m 1024 \
+timeout --kill-after=10 480 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 -smp 2 -m 1024 \
 	-kernel "/boot/vmlinuz-$rel" -initrd "/boot/initrd.img-$rel" \
 	-append "root=/dev/vda rw console=ttyS0 quiet loglevel=1 no_timer_check panic=-1 systemd.show_status=0" \
 	-drive "file=$img,format=raw,if=virtio" -net none \
 	-display none -vga none -monitor none -no-reboot \
 	-chardev stdio,id=con,signal=off -serial chardev:con </dev/null 2>&1 | tr -d '\r' >"$console" || true
-sed -n '/PMTUFIX-SD-BEGIN/,/PMTUFIX-SD-EXIT/p' "$console" | grep -v PMTUFIX-SD- || true
+# Lines of the check, through the journal: "[time] pmtufix-check[pid]: ok 1 - ...".
+sed -n 's/^.*pmtufix-check\[[0-9]*\]: //p' "$console" | grep -v PMTUFIX-SD- || true
 rc=$(sed -n 's/.*PMTUFIX-SD-EXIT=\([0-9]*\).*/\1/p' "$console" | tail -n 1)
 if [ -z "$rc" ]; then
 	echo "systemd-vm: no result from the guest; console tail:" >&2
