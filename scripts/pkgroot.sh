@@ -37,13 +37,13 @@ for k in "${kernels[@]}"; do
 	# build -> /usr/src/linux-headers-K, whose Makefile includes the -common
 	# tree; both link scripts and tools to /usr/lib/linux-kbuild-*.
 	hdr=$(readlink -f "/lib/modules/$k/build")
-	trees=("$hdr" $(grep -o '/usr/src/linux-headers-[^/ ]*' "$hdr/Makefile" | sort -u))
+	mapfile -t trees < <(echo "$hdr"; grep -o '/usr/src/linux-headers-[^/ ]*' "$hdr/Makefile" | sort -u)
 	for t in "${trees[@]}"; do
 		copy "$t"
-		for l in $(find "$t" -maxdepth 1 -type l); do
+		while IFS= read -r l; do
 			d=$(readlink -f "$l" | cut -d/ -f1-4)
 			case $d in /usr/src/linux-headers-*|/usr/lib/linux-kbuild-*) copy "$d" ;; esac
-		done
+		done < <(find "$t" -maxdepth 1 -type l)
 	done
 	for f in "/boot/config-$k" "/boot/System.map-$k"; do [ -f "$f" ] && copy "$f"; done
 done
