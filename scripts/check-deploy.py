@@ -16,6 +16,10 @@ import yaml
 
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 cli = sys.argv[1]
+if not os.access(cli, os.X_OK):
+    print("not ok 1 - the CLI to check against: no %s (make cli)" % cli)
+    print("1..1")
+    sys.exit(1)
 n = 0
 failed = 0
 

@@ -46,7 +46,10 @@ else
 	notok "the pmtufix package to check the unit in"
 fi
 
-out=$(scripts/check-deploy.py build/bin/pmtufix 2>&1)
+# The command lines are checked against the CLI the package ships.
+cli=$root/usr/sbin/pmtufix
+[ -x "$cli" ] || cli=build/bin/pmtufix
+out=$(scripts/check-deploy.py "$cli" 2>&1)
 rc=$?
 # Renumbered into this script's plan.
 while IFS= read -r line; do
