@@ -16,6 +16,10 @@
 # make static              sparse, checkpatch, kernel-doc, gcc -fanalyzer, scan-build (TAP)
 # make fuzz                the CLI's libFuzzer targets, FUZZ_TIME s each (FUZZ_SEED)
 # make install             CLI, man page, completion (DESTDIR honoured)
+# make dkms-install        module sources and dkms.conf in
+#                          $(DESTDIR)/usr/src/pmtufix-$(PMTUFIX_VERSION)
+# make deb                 Debian packages pmtufix and pmtufix-dkms, in build/deb/
+# make image               the DaemonSet's container image (podman or docker)
 
 PMTUFIX_VERSION := 0.1.0
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -32,7 +36,7 @@ KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
 
 .PHONY: all module modules cli deps check check-debug check-host check-vm demo bench install clean static fuzz \
 	regen \
-	fuzz-smoke FORCE
+	fuzz-smoke dkms-install deb image FORCE
 
 all: module cli
 
@@ -81,6 +85,22 @@ fuzz fuzz-smoke:
 
 install: cli
 	$(MAKE) -C userspace BUILD=$(BUILD) install
+
+# DKMS copies this tree and runs Kbuild in it: no links, the sources themselves.
+DKMS_SRC = $(DESTDIR)/usr/src/pmtufix-$(PMTUFIX_VERSION)
+dkms-install:
+	install -d $(DKMS_SRC)/kmod/uapi
+	install -m 0644 $(TOP)/Kbuild $(DKMS_SRC)/Kbuild
+	install -m 0644 $(filter-out $(TOP)/kmod/uapi/%,$(KMOD_SRCS)) $(DKMS_SRC)/kmod/
+	install -m 0644 $(wildcard $(TOP)/kmod/uapi/*.h) $(DKMS_SRC)/kmod/uapi/
+	sed 's/@PMTUFIX_VERSION@/$(PMTUFIX_VERSION)/' $(TOP)/dkms.conf > $(DKMS_SRC)/dkms.conf
+	chmod 0644 $(DKMS_SRC)/dkms.conf
+
+deb:
+	@PMTUFIX_VERSION=$(PMTUFIX_VERSION) $(TOP)/scripts/deb.sh
+
+image: deb
+	@PMTUFIX_VERSION=$(PMTUFIX_VERSION) $(TOP)/scripts/image.sh
 
 clean:
 	rm -rf $(BUILD)

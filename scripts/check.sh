@@ -136,6 +136,10 @@ make -s --no-print-directory fuzz-smoke >"$logdir/fuzz-smoke.log" 2>&1
 rc=$?
 cat "$logdir/fuzz-smoke.log"
 tally "$logdir/fuzz-smoke.log" "$rc" "CLI fuzz smoke"
+scripts/check-pkg.sh >"$logdir/pkg.log" 2>&1
+rc=$?
+cat "$logdir/pkg.log"
+tally "$logdir/pkg.log" "$rc" "packages, unit and manifests"
 selftests/vm/test-checkers.sh logs >"$logdir/splat.log" 2>&1
 rc=$?
 cat "$logdir/splat.log"
@@ -215,6 +219,18 @@ vm_leg() {	# $1 = release
 	phase_end
 }
 for k in "${kernels[@]}"; do vm_leg "$k"; done
+
+# The packages on a node: DKMS builds for each kernel in a Debian 12 root, a
+# VM per kernel loads that build, purge leaves nothing. With the whole suite
+# only, or PMTUFIX_PKG_LEG=1; PMTUFIX_PKG_LEG=0 leaves it out. About 8 minutes
+# here on a busy machine, plus a few for debootstrap the first time.
+pkg_leg=${PMTUFIX_PKG_LEG:-auto}
+if [ "$pkg_leg" = 1 ] || { [ "$pkg_leg" = auto ] && [ "$all_tests" = 1 ] && [ "$given" = 0 ]; }; then
+	phase_start "packages on a node (DKMS, VMs)"
+	scripts/check-dkms.sh 2>&1 | tee "$logdir/dkms.log"
+	tally "$logdir/dkms.log" "${PIPESTATUS[0]}" "packages on a node"
+	phase_end
+fi
 
 if [ "$debug" = 1 ]; then
 	phase_start "debug kernel"

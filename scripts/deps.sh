@@ -15,7 +15,11 @@ pkgs=(
 	prometheus					# promtool: metrics and alert rules (test-agent.sh)
 	linux-source-6.12 ccache bc bison flex libelf-dev libssl-dev dwarves	# the debug kernel
 	sparse clang clang-tools libclang-rt-14-dev shellcheck	# make static, make fuzz
+	debhelper dh-dkms lintian systemd debootstrap	# make deb, the unit's checks, the DKMS test's root
 )
+# Offline kustomize checks of deploy/kubernetes; any kubectl will do (Debian's
+# conflicts with other packagings of it).
+command -v kubectl >/dev/null || pkgs+=(kubernetes-client)
 # shellcheck disable=SC2207
 pkgs+=($("$here/kernels.sh" packages))
 
