@@ -22,15 +22,6 @@ const char *const pf_cause_names[PF_CAUSE_MAX] = {
 	[PF_CAUSE_MODULE]	= "module",
 };
 
-/* As `mss stats` names them. */
-static const char *const mss_actions[__PMTUFIX_MSS_STAT_MAX] = {
-	[PMTUFIX_MSS_STAT_CLAMPED]	= "clamped",
-	[PMTUFIX_MSS_STAT_INSERTED]	= "inserted",
-	[PMTUFIX_MSS_STAT_KEPT]		= "kept",
-	[PMTUFIX_MSS_STAT_MALFORMED]	= "malformed",
-	[PMTUFIX_MSS_STAT_NO_ROUTE]	= "no_route",
-	[PMTUFIX_MSS_STAT_FAILED]	= "failed",
-};
 
 static void family(FILE *out, const char *name, const char *type, const char *help)
 {
@@ -66,7 +57,7 @@ static void write_mss(FILE *out, const struct pf_metrics *m)
 	if (m->has_mss_stats) {
 		family(out, name, "counter", "TCP SYNs an MSS rule applied to, by what was done.");
 		for (int i = 0; i < __PMTUFIX_MSS_STAT_MAX; i++)
-			sample(out, name, "action", mss_actions[i], m->mss.v[i]);
+			sample(out, name, "action", pf_mss_stat_names[i], m->mss.v[i]);
 	}
 	if (m->has_mss_rules) {
 		family(out, "pmtufix_mss_rules", "gauge", "MSS rules installed.");

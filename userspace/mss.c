@@ -27,18 +27,6 @@ const char pf_usage_mss[] =
 	"replace: add, or change the rule of PREFIX in place (no SYN goes without one)\n"
 	"stats: what became of the SYNs a rule applied to (reset with 'stats reset')\n";
 
-static const char *const mss_stat_names[] = {
-	[PMTUFIX_MSS_STAT_CLAMPED]	= "clamped",
-	[PMTUFIX_MSS_STAT_INSERTED]	= "inserted",
-	[PMTUFIX_MSS_STAT_KEPT]		= "kept",
-	[PMTUFIX_MSS_STAT_MALFORMED]	= "malformed",
-	[PMTUFIX_MSS_STAT_NO_ROUTE]	= "no_route",
-	[PMTUFIX_MSS_STAT_FAILED]	= "failed",
-};
-
-_Static_assert(sizeof(mss_stat_names) / sizeof(mss_stat_names[0]) == __PMTUFIX_MSS_STAT_MAX,
-	       "a name for every MSS counter");
-
 static int mss_stats(struct pf_ctx *c)
 {
 	struct pf_mss_stats m;
@@ -58,8 +46,8 @@ static int mss_stats(struct pf_ctx *c)
 		return pf_mss_fail(c, "cannot read the MSS counters", err);
 	pf_open_object(NULL);
 	for (int i = 0; i < __PMTUFIX_MSS_STAT_MAX; i++) {
-		snprintf(fmt, sizeof(fmt), "%s: %%s\n", mss_stat_names[i]);
-		pf_print_uint(PF_ANY, mss_stat_names[i], fmt, m.v[i]);
+		snprintf(fmt, sizeof(fmt), "%s: %%s\n", pf_mss_stat_names[i]);
+		pf_print_uint(PF_ANY, pf_mss_stat_names[i], fmt, m.v[i]);
 	}
 	pf_close_object();
 	pf_print_end();

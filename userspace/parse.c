@@ -40,6 +40,16 @@ const char *const pf_reason_names[] = {
 	[__PMTUFIX_REASON_MAX]		= NULL,
 };
 
+const char *const pf_mss_stat_names[] = {
+	[PMTUFIX_MSS_STAT_CLAMPED]	= "clamped",
+	[PMTUFIX_MSS_STAT_INSERTED]	= "inserted",
+	[PMTUFIX_MSS_STAT_KEPT]		= "kept",
+	[PMTUFIX_MSS_STAT_MALFORMED]	= "malformed",
+	[PMTUFIX_MSS_STAT_NO_ROUTE]	= "no_route",
+	[PMTUFIX_MSS_STAT_FAILED]	= "failed",
+	[__PMTUFIX_MSS_STAT_MAX]	= NULL,
+};
+
 /* Keywords match exactly: no abbreviations, no case folding. */
 bool pf_matches(const char *arg, const char *keyword)
 {
