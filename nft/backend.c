@@ -70,7 +70,7 @@ static int check_conf(struct pfnft *h, const struct pf_config *c)
 }
 
 /* Put back src_valid_mark of the uplinks of old that we changed and want drops. */
-static void restore_svm(const struct pf_config *old, const bool *changed,
+static void restore_svm(struct pfnft *h, const struct pf_config *old, const bool *changed,
 			const struct pf_config *want, const bool *keep)
 {
 	for (unsigned int i = 0; i < old->n_uplinks; i++) {
@@ -78,7 +78,7 @@ static void restore_svm(const struct pf_config *old, const bool *changed,
 
 		if (!changed[i] || (j >= 0 && keep[j]))
 			continue;
-		pfnft_sysctl_set(old->uplinks[i], SVM, 0);
+		pfnft_sysctl_set(h, old->uplinks[i], SVM, 0);
 	}
 }
 
@@ -101,7 +101,7 @@ static int enable_svm(struct pfnft *h, const struct pfnft_state *cur, const stru
 			return pfnft_fail(h, err, "cannot read net.ipv4.conf.%s." SVM, w->uplinks[i]);
 		if (v)
 			continue;
-		err = pfnft_sysctl_set(w->uplinks[i], SVM, 1);
+		err = pfnft_sysctl_set(h, w->uplinks[i], SVM, 1);
 		if (err)
 			return pfnft_fail(h, err, "cannot set net.ipv4.conf.%s." SVM "=1", w->uplinks[i]);
 		svm[i] = fresh[i] = true;
@@ -147,10 +147,10 @@ int pfnft_set(struct pfnft *h, const struct pf_config *want)
 		bool found;
 
 		err = pfnft_routing_remove(h, 0, &found);
-		restore_svm(&cur.conf, cur.svm_changed, NULL, NULL);
+		restore_svm(h, &cur.conf, cur.svm_changed, NULL, NULL);
 		return err;
 	}
-	restore_svm(&cur.conf, cur.svm_changed, &w, svm);
+	restore_svm(h, &cur.conf, cur.svm_changed, &w, svm);
 	return 0;
 
 undo_routing:
@@ -168,7 +168,7 @@ undo_routing:
 undo_svm:
 	for (unsigned int i = 0; i < w.n_uplinks; i++)
 		if (fresh[i])
-			pfnft_sysctl_set(w.uplinks[i], SVM, 0);
+			pfnft_sysctl_set(h, w.uplinks[i], SVM, 0);
 	return err;
 }
 
@@ -195,7 +195,7 @@ int pfnft_down(struct pfnft *h, unsigned int *what)
 	for (unsigned int i = 0; i < cur.conf.n_uplinks; i++) {
 		if (!cur.svm_changed[i])
 			continue;
-		pfnft_sysctl_set(cur.conf.uplinks[i], SVM, 0);
+		pfnft_sysctl_set(h, cur.conf.uplinks[i], SVM, 0);
 		*what |= PFNFT_DOWN_SYSCTL;
 	}
 	return err;

@@ -6,7 +6,10 @@
 #include <stdint.h>
 
 int pfnft_sysctl_get(const char *ifname, const char *key, int *v);
-int pfnft_sysctl_set(const char *ifname, const char *key, int v);
+struct pfnft;
+
+/* Only the settings rtnetlink can set (src_valid_mark); 0 or -errno. */
+int pfnft_sysctl_set(struct pfnft *h, const char *ifname, const char *key, int v);
 /* net.ipv4.route.min_pmtu (552 if it cannot be read). */
 uint32_t pfnft_min_pmtu(void);
 

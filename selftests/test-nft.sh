@@ -57,7 +57,8 @@ tests="
 	nft_forged	a frag-needed for a flow nobody has stays dropped
 	nft_mss	an MSS rule lowers the SYN's MSS, never raises it
 	nft_scale	100k MSS prefixes stay one rule per family and direction
-	nft_coexist	other tables, ip rules, routes, sysctls unchanged by install and down"
+	nft_coexist	other tables, ip rules, routes, sysctls unchanged by install and down
+	nft_ro_sysctl	with /proc/sys read-only, as in a container, it installs and comes down"
 
 pf() # NS ARGS...: the CLI in NS on $BACKEND
 {
@@ -365,10 +366,50 @@ $(diff <(echo "$before") <(echo "$after"))"
 	log_test "$name: after down, ruleset, ip rules, routes and sysctls are as before"
 }
 
+# pf_ro NS ARGS...: the CLI in NS with /proc/sys read-only, as a container
+# runtime mounts it for a pod (CAP_NET_ADMIN, no writable sysctls).
+pf_ro()
+{
+	local ns=$1; shift
+
+	unshare -m sh -c 'mount --bind /proc/sys /proc/sys &&
+		mount -o remount,bind,ro /proc/sys /proc/sys && exec "$@"' \
+		pf_ro "$PMTUFIX_CLI" -n "$ns" --backend "$BACKEND" "$@"
+}
+
+nft_ro_sysctl()
+{
+	local name="read-only /proc/sys, backend $BACKEND" svm
+
+	setup_seed || { log_test "$name: setup"; return; }
+	# The guard of the test itself: the sysctl cannot be written there.
+	unshare -m sh -c 'mount --bind /proc/sys /proc/sys &&
+		mount -o remount,bind,ro /proc/sys /proc/sys &&
+		ip netns exec "$1" sh -c "echo 1 > /proc/sys/net/ipv4/conf/eth1/src_valid_mark"' \
+		sh "$SRV" 2>/dev/null
+	check_fail $? "/proc/sys was writable in the read-only mount namespace"
+	pf_ro "$SRV" set rescue on
+	check_err $? "set rescue on failed with /proc/sys read-only"
+	defer backend_down "$SRV"
+	svm=$(ip netns exec "$SRV" cat /proc/sys/net/ipv4/conf/eth1/src_valid_mark)
+	[[ $svm == 1 ]]
+	check_err $? "src_valid_mark on eth1 is '$svm', not 1"
+	no_pmtu "$SRV" "$CLI_IP" || { log_test "$name: setup"; return; }
+	check_seed_transfer "$WORK_TIMEOUT" "$BYTES"
+	log_test "$name: installs (src_valid_mark set over rtnetlink), the transfer completes"
+
+	pf_ro "$SRV" down
+	check_err $? "down failed with /proc/sys read-only"
+	svm=$(ip netns exec "$SRV" cat /proc/sys/net/ipv4/conf/eth1/src_valid_mark)
+	[[ $svm == 0 ]]
+	check_err $? "src_valid_mark on eth1 is '$svm' after down, not 0"
+	log_test "$name: down puts src_valid_mark back"
+}
+
 tests_parse_args "$@"
 
 require_root
-require_cmd ip ss nft "$PYTHON" openssl curl
+require_cmd ip ss nft "$PYTHON" openssl curl unshare mount
 [[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no CLI at $PMTUFIX_CLI (make cli)"
 tls_certs >/dev/null || ksft_skip_all "cannot make TLS certificates"
 log_info "kernel $(uname -r), backend $BACKEND, $($PMTUFIX_CLI -V)"
