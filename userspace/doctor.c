@@ -206,7 +206,7 @@ int pf_cmd_doctor(struct pf_ctx *c, int argc, char **argv)
 	struct in_addr dest = { 0 };
 	struct pf_fw_hit hit = { 0 };
 	struct run r = { 0 };
-	int port, rc, err = 0;
+	int port = 0, rc, err = 0;
 	long left;
 
 	if (pf_is_help(argc, argv))

@@ -97,7 +97,7 @@ static int capture_open(struct in_addr dest)
 static void capture_read(struct probe *p)
 {
 	unsigned char b[256];
-	struct sockaddr_ll sll;
+	struct sockaddr_ll sll = { 0 };
 	socklen_t sl = sizeof(sll);
 	ssize_t n = recvfrom(p->pkt, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&sll, &sl);
 	size_t ihl, qihl;

@@ -20,6 +20,7 @@ static int read_int(const char *fmt, const char *arg, int *v)
 	FILE *fp;
 	int ok;
 
+	*v = 0;
 	snprintf(path, sizeof(path), fmt, arg);
 	fp = fopen(path, "re");
 	if (!fp)

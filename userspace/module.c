@@ -289,7 +289,7 @@ static int put_rules(struct pf_backend *be, const struct pf_mss_rule *v, size_t 
 	for (size_t i = *at; i < n; i++) {
 		int err;
 
-		if (bsearch(&v[i], old, n_old, sizeof(*old), rule_order))
+		if (n_old && bsearch(&v[i], old, n_old, sizeof(*old), rule_order))
 			continue;	/* already so: no request */
 		err = mod_mss_replace(be, &v[i]);
 		if (err) {
@@ -308,7 +308,7 @@ static int drop_unwanted(struct pf_backend *be, const struct pf_mss_rule *v, siz
 	for (size_t i = 0; i < n_old; i++) {
 		int err;
 
-		if (bsearch(&old[i], v, n, sizeof(*v), prefix_order))
+		if (n && bsearch(&old[i], v, n, sizeof(*v), prefix_order))
 			continue;
 		err = mod_mss_del(be, &old[i].prefix);
 		if (err && err != -ENOENT)
@@ -334,8 +334,10 @@ static int mod_mss_set(struct pf_backend *be, const struct pf_mss_rule *want, si
 	v = malloc((n ? n : 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	memcpy(v, want, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), rule_order);
+	if (n) {
+		memcpy(v, want, n * sizeof(*v));
+		qsort(v, n, sizeof(*v), rule_order);
+	}
 	err = mod_mss_list(be, &old, &n_old);
 	if (!err)
 		err = put_rules(be, v, n, old, n_old, &at);

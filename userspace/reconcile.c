@@ -69,7 +69,8 @@ static int rules_differ(const struct pf_desired *d, const struct pf_mss_rule *ha
 		snprintf(why, len, "%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	memcpy(want, d->rules, n * sizeof(*want));
+	if (n)
+		memcpy(want, d->rules, n * sizeof(*want));
 	pf_mss_sort(want, n);
 	for (size_t i = 0; i < n && !ret; i++)
 		if (pf_mss_rule_cmp(&want[i], &have[i]))
