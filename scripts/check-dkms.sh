@@ -38,9 +38,11 @@ in_root() {
 		exec chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C "$@"
 	' sh "$root" "$@"
 }
-# Everything but what dpkg and the logs keep on any install and purge.
+# Everything but what dpkg and the logs keep on any install and purge, and
+# /run: a node's tmpfs of runtime state, gone at boot (a first install into
+# a fresh root leaves run/systemd/systemd-units-load there).
 snapshot() {
-	(cd "$root" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp -o \
+	(cd "$root" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp -o -path ./run -o \
 		-path ./var/log -o -path ./var/cache -o -path ./var/lib/dpkg \) -prune -o -print | sort |
 		# DKMS's signing key is the machine's (enrolled with mokutil), made
 		# by the first module it signs: kept on purge, as it should be.
