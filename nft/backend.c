@@ -263,10 +263,16 @@ static int check_disjoint(struct pfnft *h, const struct pf_mss_rule *v, size_t n
 			  "prefixes", a, b);
 }
 
-int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r)
+/*
+ * r into the maps in one transaction. An add appends it, so a rule its
+ * prefix already has is refused as a duplicate; a replace takes that
+ * rule's place and swaps its elements for r's.
+ */
+static int put_rule(struct pfnft *h, const struct pf_mss_rule *r, bool replace)
 {
-	struct pf_mss_rule *v, *nv;
-	size_t n;
+	struct pf_mss_rule *v, *nv, old = { 0 };
+	bool swap;
+	size_t n, i;
 	int err;
 
 	err = ensure_table(h);
@@ -274,20 +280,36 @@ int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r)
 		err = pfnft_table_mss_list(h, &v, &n);
 	if (err)
 		return err;
-	nv = realloc(v, (n + 1) * sizeof(*v));
-	if (!nv) {
-		free(v);
-		return -ENOMEM;
+	for (i = 0; i < n && pf_prefix_cmp(&v[i].prefix, &r->prefix); i++)
+		;
+	swap = replace && i < n;
+	if (swap) {
+		old = v[i];
+	} else {
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		i = n++;
 	}
-	v = nv;
-	v[n++] = *r;
+	v[i] = *r;
 	pf_mss_sort(v, n);
 	err = check_disjoint(h, v, n);
 	free(v);
 	if (err)
 		return err;
-	err = pfnft_table_mss_change(h, NULL, 0, r, 1);
-	return err ? pfnft_fail(h, err, "cannot add the MSS rule") : 0;
+	err = pfnft_table_mss_change(h, &old, swap, r, 1);
+	if (err)
+		return pfnft_fail(h, err, swap ? "cannot replace the MSS rule" :
+				  "cannot add the MSS rule");
+	return 0;
+}
+
+int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r)
+{
+	return put_rule(h, r, false);
 }
 
 int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p)
@@ -313,39 +335,7 @@ int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p)
 
 int pfnft_mss_replace_one(struct pfnft *h, const struct pf_mss_rule *r)
 {
-	struct pf_mss_rule *v, *nv, old = { 0 };
-	bool found;
-	size_t n, i;
-	int err;
-
-	err = ensure_table(h);
-	if (!err)
-		err = pfnft_table_mss_list(h, &v, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n && pf_prefix_cmp(&v[i].prefix, &r->prefix); i++)
-		;
-	found = i < n;
-	if (!found) {
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
-			free(v);
-			return -ENOMEM;
-		}
-		v = nv;
-		n++;
-	} else {
-		old = v[i];
-	}
-	v[i] = *r;
-	pf_mss_sort(v, n);
-	err = check_disjoint(h, v, n);
-	free(v);
-	if (err)
-		return err;
-	/* The old rule's elements out, the new one's in: one transaction. */
-	err = pfnft_table_mss_change(h, &old, found, r, 1);
-	return err ? pfnft_fail(h, err, "cannot replace the MSS rule") : 0;
+	return put_rule(h, r, true);
 }
 
 int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *want, size_t nw)
