@@ -161,11 +161,7 @@ static int nft_mss_add(struct pf_backend *be, const struct pf_mss_rule *r)
 
 static int nft_mss_del(struct pf_backend *be, const struct pf_prefix *p)
 {
-	int err = done(be, pf_nft->mss_del(be->h, p));
-
-	if (err == -ENOENT)
-		be->failed = false;	/* no such rule: nothing more to say */
-	return err;
+	return done(be, pf_nft->mss_del(be->h, p));
 }
 
 static int nft_mss_flush(struct pf_backend *be)

@@ -12,10 +12,12 @@
 static struct fake_nft *F;
 static char msg[256];
 
+/* Every call is traced; like the library's requests, it clears the last message. */
 static void trace(const char *word)
 {
 	size_t len = strlen(F->trace);
 
+	msg[0] = '\0';
 	snprintf(F->trace + len, sizeof(F->trace) - len, "%s%s", len ? " " : "", word);
 }
 
@@ -49,7 +51,6 @@ static int f_get(struct pfnft *h, struct pfnft_state *st)
 {
 	(void)h;
 	trace("get");
-	msg[0] = '\0';
 	memset(st, 0, sizeof(*st));
 	st->installed = F->installed;
 	st->conf = F->conf;
