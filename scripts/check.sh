@@ -18,7 +18,7 @@
 # CI's hour beside the two cloud legs on 2 cores.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 kernels=() tests=() debug=0 given=0
 while [ $# -gt 0 ]; do
@@ -112,49 +112,31 @@ fi
 phase_end
 
 phase_start "host tests"
-scripts/check-spec.py >"$logdir/spec.log" 2>&1
-rc=$?
-cat "$logdir/spec.log"
-tally "$logdir/spec.log" "$rc" "netlink spec vs kernel"
-scripts/regen.sh --check >"$logdir/regen.log" 2>&1
-rc=$?
-cat "$logdir/regen.log"
-tally "$logdir/regen.log" "$rc" "generated UAPI header"
-scripts/check-layout.py >"$logdir/layout.log" 2>&1
-rc=$?
-cat "$logdir/layout.log"
-tally "$logdir/layout.log" "$rc" "layout: include cycles, function length"
-make -s --no-print-directory -C userspace BUILD="$top/build" test >"$logdir/host-unit.log" 2>&1
-rc=$?
-cat "$logdir/host-unit.log"
-tally "$logdir/host-unit.log" "$rc" "userspace unit tests"
-scripts/static-check.sh >"$logdir/static.log" 2>&1
-rc=$?
-cat "$logdir/static.log"
-tally "$logdir/static.log" "$rc" "static checks"
-make -s --no-print-directory fuzz-smoke >"$logdir/fuzz-smoke.log" 2>&1
-rc=$?
-cat "$logdir/fuzz-smoke.log"
-tally "$logdir/fuzz-smoke.log" "$rc" "CLI fuzz smoke"
-scripts/check-pkg.sh >"$logdir/pkg.log" 2>&1
-rc=$?
-cat "$logdir/pkg.log"
-tally "$logdir/pkg.log" "$rc" "packages, unit and manifests"
-selftests/vm/test-checkers.sh logs >"$logdir/splat.log" 2>&1
-rc=$?
-cat "$logdir/splat.log"
-tally "$logdir/splat.log" "$rc" "the VM runner's report scanner"
+# host_check NAME LOG COMMAND...: run a TAP producer, show its log, count it.
+host_check() {
+	local name=$1 log=$logdir/$2 rc
+	shift 2
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	tally "$log" "$rc" "$name"
+}
+host_check "netlink spec vs kernel" spec.log scripts/check-spec.py
+host_check "generated UAPI header" regen.log scripts/regen.sh --check
+host_check "layout: include cycles, function length" layout.log scripts/check-layout.py
+host_check "userspace unit tests" host-unit.log \
+	make -s --no-print-directory -C userspace BUILD="$top/build" test
+host_check "static checks" static.log scripts/static-check.sh
+host_check "CLI fuzz smoke" fuzz-smoke.log make -s --no-print-directory fuzz-smoke
+host_check "packages, unit and manifests" pkg.log scripts/check-pkg.sh
+host_check "the VM runner's report scanner" splat.log selftests/vm/test-checkers.sh logs
 # The scenarios that need no module also run on this machine's own kernel:
 # the baseline, and the nft backend that module-less nodes use (test-rescue-bogon.sh
 # skips its module and VRF cases there, test-agent.sh its module cases).
 for t in test-seed.sh test-nft.sh test-rescue-bogon.sh test-agent.sh; do
 	[[ " ${tests[*]} " == *" $t "* ]] || continue
-	log=$logdir/host-$t.log
 	echo "# $t on the host ($(uname -r))"
-	"selftests/$t" >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	tally "$log" "$rc" "$t on the host"
+	host_check "$t on the host" "host-$t.log" "selftests/$t"
 done
 phase_end
 
