@@ -128,6 +128,20 @@ check_no_alarm()
 	check_err $? "false alarm: $bad"
 }
 
+# drop_frag_needed RUN TABLE HOOK: table ip TABLE in RUN's namespace (srv,
+# rtr) drops every frag-needed at HOOK.
+drop_frag_needed()
+{
+	"$1" nft -f - <<-EOF
+		table ip $2 {
+			chain $3 {
+				type filter hook $3 priority filter; policy accept;
+				icmp type destination-unreachable icmp code frag-needed drop
+			}
+		}
+	EOF
+}
+
 check_stall()
 {
 	seed_transfer "$STALL_TIMEOUT"
@@ -194,14 +208,7 @@ doctor_fw()
 	local name="errors dropped by an nft rule" fix
 
 	setup rpf=1 mgmt_src=0 || { log_test "$name: setup"; return; }
-	srv nft -f - <<-EOF || check_err 1 "cannot add the firewall rule"
-		table ip filter {
-			chain input {
-				type filter hook input priority filter; policy accept;
-				icmp type destination-unreachable icmp code frag-needed drop
-			}
-		}
-	EOF
+	drop_frag_needed srv filter input || check_err 1 "cannot add the firewall rule"
 	doctor "$SRV" "$CLI_IP"
 	log_doc
 	check_verdict error probe.fw_drop 1
@@ -228,14 +235,7 @@ doctor_blackhole()
 	local name="no error ever sent" fix
 
 	setup rpf=1 mgmt_src=0 || { log_test "$name: setup"; return; }
-	rtr nft -f - <<-EOF || check_err 1 "cannot silence the router"
-		table ip silent {
-			chain output {
-				type filter hook output priority filter; policy accept;
-				icmp type destination-unreachable icmp code frag-needed drop
-			}
-		}
-	EOF
+	drop_frag_needed rtr silent output || check_err 1 "cannot silence the router"
 	doctor "$SRV" "$CLI_IP"
 	log_doc
 	check_verdict error probe.black_hole 1
@@ -365,14 +365,7 @@ doctor_tcp_blackhole()
 	local name="TCP probe, no error ever sent" fix
 
 	setup rpf=1 mgmt_src=0 || { log_test "$name: setup"; return; }
-	rtr nft -f - <<-EOF || check_err 1 "cannot silence the router"
-		table ip silent {
-			chain output {
-				type filter hook output priority filter; policy accept;
-				icmp type destination-unreachable icmp code frag-needed drop
-			}
-		}
-	EOF
+	drop_frag_needed rtr silent output || check_err 1 "cannot silence the router"
 	sink_start || check_err 1 "the sink did not start"
 	doctor "$SRV" "$CLI_IP" "$SINK_PORT"
 	log_doc
