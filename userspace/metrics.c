@@ -38,6 +38,13 @@ static void sample(FILE *out, const char *name, const char *label, const char *v
 		fprintf(out, "%s %llu\n", name, (unsigned long long)v);
 }
 
+/* A metric of one unlabelled sample. */
+static void single(FILE *out, const char *name, const char *type, const char *help, uint64_t v)
+{
+	family(out, name, type, help);
+	sample(out, name, NULL, NULL, v);
+}
+
 static void write_stats(FILE *out, const struct pf_metrics *m)
 {
 	const char *name = "pmtufix_frag_needed_total";
@@ -59,10 +66,8 @@ static void write_mss(FILE *out, const struct pf_metrics *m)
 		for (int i = 0; i < __PMTUFIX_MSS_STAT_MAX; i++)
 			sample(out, name, "action", pf_mss_stat_names[i], m->mss.v[i]);
 	}
-	if (m->has_mss_rules) {
-		family(out, "pmtufix_mss_rules", "gauge", "MSS rules installed.");
-		sample(out, "pmtufix_mss_rules", NULL, NULL, m->mss_rules);
-	}
+	if (m->has_mss_rules)
+		single(out, "pmtufix_mss_rules", "gauge", "MSS rules installed.", m->mss_rules);
 }
 
 static void write_agent(FILE *out, const struct pf_agent_metrics *a)
@@ -73,18 +78,15 @@ static void write_agent(FILE *out, const struct pf_agent_metrics *a)
 	       "Checks of the desired state by the agent, by what caused them.");
 	for (int i = 0; i < PF_CAUSE_MAX; i++)
 		sample(out, name, "cause", pf_cause_names[i], a->reconciles[i]);
-	family(out, "pmtufix_applies_total", "counter",
-	       "Times the agent applied the file because the state was not as it says.");
-	sample(out, "pmtufix_applies_total", NULL, NULL, a->applies);
-	family(out, "pmtufix_apply_failures_total", "counter",
-	       "Times applying the desired state failed.");
-	sample(out, "pmtufix_apply_failures_total", NULL, NULL, a->failures);
-	family(out, "pmtufix_reload_failures_total", "counter",
-	       "Reloads (SIGHUP) refused because the file was invalid.");
-	sample(out, "pmtufix_reload_failures_total", NULL, NULL, a->reloads_failed);
-	family(out, "pmtufix_desired_state_ok", "gauge",
-	       "1 when the desired state is in place (as /healthz).");
-	sample(out, "pmtufix_desired_state_ok", NULL, NULL, a->healthy);
+	single(out, "pmtufix_applies_total", "counter",
+	       "Times the agent applied the file because the state was not as it says.",
+	       a->applies);
+	single(out, "pmtufix_apply_failures_total", "counter",
+	       "Times applying the desired state failed.", a->failures);
+	single(out, "pmtufix_reload_failures_total", "counter",
+	       "Reloads (SIGHUP) refused because the file was invalid.", a->reloads_failed);
+	single(out, "pmtufix_desired_state_ok", "gauge",
+	       "1 when the desired state is in place (as /healthz).", a->healthy);
 	family(out, "pmtufix_last_reconcile_timestamp_seconds", "gauge",
 	       "Unix time of the last check that found the desired state in place.");
 	fprintf(out, "pmtufix_last_reconcile_timestamp_seconds %.3f\n", a->last_reconcile);
@@ -94,19 +96,15 @@ void pf_metrics_write(FILE *out, const struct pf_metrics *m)
 {
 	family(out, "pmtufix_backend_info", "gauge", "The backend in use (always 1).");
 	sample(out, "pmtufix_backend_info", "backend", m->backend, 1);
-	if (m->has_rescue) {
-		family(out, "pmtufix_rescue_enabled", "gauge", "1 when rescue is on.");
-		sample(out, "pmtufix_rescue_enabled", NULL, NULL, m->rescue);
-	}
+	if (m->has_rescue)
+		single(out, "pmtufix_rescue_enabled", "gauge", "1 when rescue is on.", m->rescue);
 	if (m->stats)
 		write_stats(out, m);
 	write_mss(out, m);
-	if (m->has_rpf) {
-		family(out, "pmtufix_ip_reverse_path_filter_total", "counter",
+	if (m->has_rpf)
+		single(out, "pmtufix_ip_reverse_path_filter_total", "counter",
 		       "Packets the kernel's reverse-path filter dropped in this network namespace "
-		       "(TcpExt IPReversePathFilter).");
-		sample(out, "pmtufix_ip_reverse_path_filter_total", NULL, NULL, m->rpf);
-	}
+		       "(TcpExt IPReversePathFilter).", m->rpf);
 	if (m->agent)
 		write_agent(out, m->agent);
 }
