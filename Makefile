@@ -34,7 +34,7 @@ kdir = $(if $(and $(KDIR),$(filter $(1),$(KVER))),$(KDIR),/lib/modules/$(1)/buil
 
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/uapi/*.h)
 
-.PHONY: all module modules cli deps check check-debug check-host check-vm demo bench install clean static fuzz \
+.PHONY: all module modules cli deps check check-debug demo bench install clean static fuzz \
 	regen \
 	fuzz-smoke dkms-install deb image FORCE
 
