@@ -196,22 +196,26 @@ static void make_tcp(struct fuzz *z, struct seg *s)
 }
 
 /*
- * The header R must make of @s (into @out), as the Linux receiver reads the
- * options: each MSS value above the rule's lowered to it; without any MSS
- * option, one inserted in front when the rule is below the default and the
- * segment has no data. Returns the length of @out.
+ * The segment R must make of @s (into @out, room for SEG_MAX bytes), as the
+ * Linux receiver reads the options: each MSS value above the rule's lowered
+ * to it; without any MSS option, one inserted in front when the rule is
+ * below the default and the segment has no data. A data offset that lies
+ * makes the receiver read data bytes as options, so the walk runs over the
+ * bytes as sent, header and data alike. Returns the length of @out; the
+ * header is that minus the data.
  */
 static unsigned int expect(const struct seg *s, uint8_t *out)
 {
-	const uint8_t *th = s->th;
-	unsigned int hdrlen = (th[12] >> 4) * 4u, i, n = 0, off[10];
+	const uint8_t *th = out;
+	unsigned int hdrlen = (s->th[12] >> 4) * 4u, len = s->thlen + s->dlen, i, n = 0, off[10];
 	uint32_t t = s->target;
 	bool seen = false, odd = false;
 
-	memcpy(out, th, s->thlen);
+	memcpy(out, s->th, s->thlen);
+	memcpy(out + s->thlen, s->data, s->dlen);
 	if (t == NO_RULE || !(th[13] & 0x02) || (th[13] & 0x04) ||
-	    hdrlen < 20 || hdrlen > s->thlen + s->dlen)
-		return s->thlen;
+	    hdrlen < 20 || hdrlen > len)
+		return len;
 	for (i = 20; i < hdrlen;) {
 		if (th[i] == 0)
 			break;
@@ -237,13 +241,12 @@ static unsigned int expect(const struct seg *s, uint8_t *out)
 	for (i = 0; i < n; i++)
 		pg_put16(out + off[i], (uint16_t)t);
 	if (n || seen || MSS_DEFAULT <= t || odd || s->dlen || hdrlen != s->thlen || hdrlen + 4 > 60)
-		return s->thlen;
-	memcpy(out, th, 20);
-	out[12] = (uint8_t)(((hdrlen + 4) / 4) << 4 | (th[12] & 0xf));
+		return len;
+	memmove(out + 24, out + 20, hdrlen - 20);
+	out[12] = (uint8_t)(((hdrlen + 4) / 4) << 4 | (s->th[12] & 0xf));
 	out[20] = 2;
 	out[21] = 4;
 	pg_put16(out + 22, (uint16_t)t);
-	memcpy(out + 24, th + 20, hdrlen - 20);
 	return hdrlen + 4;
 }
 
@@ -358,7 +361,7 @@ static void __attribute__((noreturn)) seg_fail(const struct seg *s, const uint8_
 	if (fail_ip)
 		hex("IP hdr  ", fail_ip, (fail_ip[0] & 0xfu) * 4);
 	hex("sent    ", s->th, s->thlen);
-	hex("expected", want, wlen);
+	hex("expected", want, wlen < 60 ? wlen : 60);
 	hex("received", tcp, tlen < 60 ? tlen : 60);
 	pg_fail("segment %u: %s", s->id, why);
 }
@@ -367,7 +370,7 @@ static void __attribute__((noreturn)) seg_fail(const struct seg *s, const uint8_
 static void check_frame(struct fuzz *z, const uint8_t *ip, unsigned int len)
 {
 	unsigned int ihl, tot, tlen, wlen, skip;
-	uint8_t want[64];
+	uint8_t want[SEG_MAX];
 	const uint8_t *tcp;
 	struct seg *s;
 	uint32_t id, daddr;
@@ -403,7 +406,8 @@ static void check_frame(struct fuzz *z, const uint8_t *ip, unsigned int len)
 		if (daddr == B_IP && (tcp[12] >> 4) >= 5 && (tcp[12] >> 4) * 4u <= tlen)
 			z->to_b_bad_csum++;
 	}
-	/* GSO: every segment has the header, with its own sequence and flags. */
+	/* From here on wlen is the header; GSO: every segment has it, with its own sequence and flags. */
+	wlen -= s->dlen;
 	for (skip = 0; skip < wlen; skip++) {
 		if (skip == 16 || skip == 17 || (s->mode == CS_GSO && (skip == 13 ||
 		    (skip >= 4 && skip < 8))))
@@ -412,11 +416,11 @@ static void check_frame(struct fuzz *z, const uint8_t *ip, unsigned int len)
 			seg_fail(s, tcp, tlen, want, wlen, "the TCP header is not what the rule makes of it");
 	}
 	if (s->mode != CS_GSO &&
-	    (tlen != wlen + s->dlen || memcmp(tcp + wlen, s->data, s->dlen)))
-		seg_fail(s, tcp, tlen, want, wlen, "the data or the length changed");
+	    (tlen != wlen + s->dlen || memcmp(tcp + wlen, want + wlen, s->dlen)))
+		seg_fail(s, tcp, tlen, want, wlen + s->dlen, "the data or the length changed");
 	if (wlen > s->thlen)
 		z->inserted++;
-	else if (memcmp(want, s->th, s->thlen))
+	else if (memcmp(want, s->th, s->thlen) || memcmp(want + s->thlen, s->data, s->dlen))
 		z->clamped++;
 	else
 		z->kept++;
