@@ -9,11 +9,14 @@
 #define PMTUFIX_GENL_NAME	"pmtufix"
 #define PMTUFIX_GENL_VERSION	1
 
-#define PMTUFIX_MTU_FLOOR_MIN	68
-#define PMTUFIX_MTU_FLOOR_MAX	65535
-#define PMTUFIX_MSS_MIN		88
-#define PMTUFIX_MSS_MAX		65495
-#define PMTUFIX_MSS_RULES_MAX	1048576
+#define PMTUFIX_MTU_FLOOR_MIN		68
+#define PMTUFIX_MTU_FLOOR_MAX		65535
+#define PMTUFIX_MSS_MIN			88
+#define PMTUFIX_MSS_MAX			65495
+#define PMTUFIX_MSS_RULES_MAX		1048576
+#define PMTUFIX_RELAY_PREFIXES_MAX	64
+#define PMTUFIX_RELAY_PACKET_MAX	1280
+#define PMTUFIX_RELAY_RATE_MAX		10000
 
 /**
  * enum pmtufix_reason - Why a frag-needed error was let through or left to the
@@ -115,6 +118,27 @@ enum pmtufix_mss_stat {
 	PMTUFIX_MSS_STAT_MAX = (__PMTUFIX_MSS_STAT_MAX - 1)
 };
 
+/**
+ * enum pmtufix_relay_out - What became of a frag-needed error addressed to a
+ *   relay prefix for which this host has no flow. Also the index of the
+ *   counters: attribute type counter + 1 in the relay-out-stats nest.
+ * @PMTUFIX_RELAY_OUT_SENT: handed to the relay group (the agent sends it to
+ *   the peers)
+ * @PMTUFIX_RELAY_OUT_RATE_LIMITED: over the namespace's relay rate; not handed
+ *   on
+ * @PMTUFIX_RELAY_OUT_UNDELIVERED: no listener in the relay group, no memory,
+ *   or longer than relay-packet-max
+ */
+enum pmtufix_relay_out {
+	PMTUFIX_RELAY_OUT_SENT,
+	PMTUFIX_RELAY_OUT_RATE_LIMITED,
+	PMTUFIX_RELAY_OUT_UNDELIVERED,
+
+	/* private: */
+	__PMTUFIX_RELAY_OUT_MAX,
+	PMTUFIX_RELAY_OUT_MAX = (__PMTUFIX_RELAY_OUT_MAX - 1)
+};
+
 enum pmtufix_attr {
 	PMTUFIX_A_UNSPEC,
 	PMTUFIX_A_VERSION,
@@ -128,6 +152,11 @@ enum pmtufix_attr {
 	PMTUFIX_A_PAD,
 	PMTUFIX_A_MSS_REPLACE,
 	PMTUFIX_A_MSS_STATS,
+	PMTUFIX_A_RELAY,
+	PMTUFIX_A_RELAY_OUT_STATS,
+	PMTUFIX_A_RELAY_IN_STATS,
+	PMTUFIX_A_RELAY_PACKET,
+	PMTUFIX_A_IFINDEX,
 
 	__PMTUFIX_A_MAX
 };
@@ -163,6 +192,37 @@ enum {
 };
 #define PMTUFIX_A_MSS_STATS_MAX (__PMTUFIX_A_MSS_STATS_MAX - 1)
 
+enum {
+	PMTUFIX_A_RELAY_OUT_PAD,
+	PMTUFIX_A_RELAY_OUT_SENT,
+	PMTUFIX_A_RELAY_OUT_RATE_LIMITED,
+	PMTUFIX_A_RELAY_OUT_UNDELIVERED,
+
+	__PMTUFIX_A_RELAY_OUT_MAX
+};
+#define PMTUFIX_A_RELAY_OUT_MAX (__PMTUFIX_A_RELAY_OUT_MAX - 1)
+
+enum pmtufix_relay_attr {
+	PMTUFIX_A_RELAY_UNSPEC,
+	PMTUFIX_A_RELAY_PREFIX,
+	PMTUFIX_A_RELAY_RATE,
+	PMTUFIX_A_RELAY_BURST,
+	PMTUFIX_A_RELAY_IFINDEX,
+
+	__PMTUFIX_A_RELAY_MAX
+};
+#define PMTUFIX_A_RELAY_MAX (__PMTUFIX_A_RELAY_MAX - 1)
+
+enum pmtufix_relay_prefix_attr {
+	PMTUFIX_A_RELAY_PREFIX_UNSPEC,
+	PMTUFIX_A_RELAY_PREFIX_FAMILY,
+	PMTUFIX_A_RELAY_PREFIX_ADDR,
+	PMTUFIX_A_RELAY_PREFIX_LEN,
+
+	__PMTUFIX_A_RELAY_PREFIX_MAX
+};
+#define PMTUFIX_A_RELAY_PREFIX_MAX (__PMTUFIX_A_RELAY_PREFIX_MAX - 1)
+
 enum pmtufix_mss_attr {
 	PMTUFIX_A_MSS_UNSPEC,
 	PMTUFIX_A_MSS_FAMILY,
@@ -186,6 +246,7 @@ enum pmtufix_event_attr {
 	PMTUFIX_A_EV_DADDR,
 	PMTUFIX_A_EV_SPORT,
 	PMTUFIX_A_EV_DPORT,
+	PMTUFIX_A_EV_RELAYED,
 
 	__PMTUFIX_A_EV_MAX
 };
@@ -202,11 +263,15 @@ enum pmtufix_cmd {
 	PMTUFIX_CMD_MSS_GET,
 	PMTUFIX_CMD_MSS_FLUSH,
 	PMTUFIX_CMD_EVENT,
+	PMTUFIX_CMD_GET_RELAY,
+	PMTUFIX_CMD_SET_RELAY,
+	PMTUFIX_CMD_RELAY,
 
 	__PMTUFIX_CMD_MAX
 };
 #define PMTUFIX_CMD_MAX (__PMTUFIX_CMD_MAX - 1)
 
 #define PMTUFIX_MCGRP_EVENTS	"events"
+#define PMTUFIX_MCGRP_RELAY	"relay"
 
 #endif /* _UAPI_LINUX_PMTUFIX_H */
