@@ -17,6 +17,7 @@ struct pmtufix_decision {
 	int ifindex;
 	__be32 icmp_saddr;
 	u32 mtu;
+	bool relayed;		/* came in on the relay device */
 	bool quoted;		/* proto, saddr and daddr were read */
 	bool ports;		/* sport and dport were read */
 	u8 proto;

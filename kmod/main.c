@@ -12,6 +12,7 @@
 #include "msstable.h"
 #include "netlink.h"
 #include "netns.h"
+#include "relay.h"
 #include "rescue.h"
 
 static bool pmtufix_param_rescue = true;
@@ -52,6 +53,7 @@ static void __net_exit pmtufix_net_pre_exit(struct net *net)
 static void __net_exit pmtufix_net_exit(struct net *net)
 {
 	pmtufix_mss_net_exit(net);
+	pmtufix_relay_net_exit(net);
 	pmtufix_net_state_free(net);
 }
 

@@ -3,6 +3,7 @@
  * Generic netlink family "pmtufix": configuration, counters, MSS rules and
  * events of the network namespace of the requesting socket.
  */
+#include <linux/inetdevice.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/stringify.h>
@@ -14,9 +15,11 @@
 #include "mss.h"
 #include "netlink.h"
 #include "netns.h"
+#include "relay.h"
 
 enum pmtufix_genl_mcgrp {
 	PMTUFIX_GENL_MCGRP_EVENTS,
+	PMTUFIX_GENL_MCGRP_RELAY,
 };
 
 static struct genl_family pmtufix_genl_family;
@@ -50,6 +53,11 @@ static const struct nla_policy pmtufix_set_config_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_PAD]			= PMTUFIX_READ_ONLY("not a configuration attribute"),
 	[PMTUFIX_A_MSS_REPLACE]		= PMTUFIX_READ_ONLY("not a configuration attribute"),
 	[PMTUFIX_A_MSS_STATS]		= PMTUFIX_READ_ONLY("counters are read-only"),
+	[PMTUFIX_A_RELAY]		= PMTUFIX_READ_ONLY("the relay is set with set-relay"),
+	[PMTUFIX_A_RELAY_OUT_STATS]	= PMTUFIX_READ_ONLY("counters are read-only"),
+	[PMTUFIX_A_RELAY_IN_STATS]	= PMTUFIX_READ_ONLY("counters are read-only"),
+	[PMTUFIX_A_RELAY_PACKET]	= PMTUFIX_READ_ONLY("relayed errors are sent by the kernel only"),
+	[PMTUFIX_A_IFINDEX]		= PMTUFIX_READ_ONLY("relayed errors are sent by the kernel only"),
 };
 
 static size_t pmtufix_config_size(void)
@@ -63,7 +71,11 @@ static size_t pmtufix_stats_size(void)
 	return nla_total_size(0) +
 	       __PMTUFIX_REASON_MAX * nla_total_size_64bit(sizeof(u64)) +
 	       nla_total_size(0) +
-	       __PMTUFIX_MSS_STAT_MAX * nla_total_size_64bit(sizeof(u64));
+	       __PMTUFIX_MSS_STAT_MAX * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) +
+	       __PMTUFIX_RELAY_OUT_MAX * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) +
+	       __PMTUFIX_REASON_MAX * nla_total_size_64bit(sizeof(u64));
 }
 
 static size_t pmtufix_event_size(void)
@@ -72,7 +84,8 @@ static size_t pmtufix_event_size(void)
 	       4 * nla_total_size(sizeof(u32)) +	/* reason .. mtu */
 	       nla_total_size(sizeof(u8)) +		/* proto */
 	       2 * nla_total_size(sizeof(__be32)) +	/* saddr, daddr */
-	       2 * nla_total_size(sizeof(__be16));	/* ports */
+	       2 * nla_total_size(sizeof(__be16)) +	/* ports */
+	       nla_total_size(0);			/* relayed */
 }
 
 static int pmtufix_get_config(struct sk_buff *skb, struct genl_info *info)
@@ -195,7 +208,11 @@ static int pmtufix_get_stats(struct sk_buff *skb, struct genl_info *info)
 	    pmtufix_put_counters(msg, PMTUFIX_A_STATS, stats.count,
 				 __PMTUFIX_REASON_MAX) ||
 	    pmtufix_put_counters(msg, PMTUFIX_A_MSS_STATS, stats.mss,
-				 __PMTUFIX_MSS_STAT_MAX))
+				 __PMTUFIX_MSS_STAT_MAX) ||
+	    pmtufix_put_counters(msg, PMTUFIX_A_RELAY_OUT_STATS,
+				 stats.relay_out, __PMTUFIX_RELAY_OUT_MAX) ||
+	    pmtufix_put_counters(msg, PMTUFIX_A_RELAY_IN_STATS,
+				 stats.relay_in, __PMTUFIX_REASON_MAX))
 		goto nospace;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -266,6 +283,8 @@ void pmtufix_genl_event(struct net *net, struct pmtufix_net *pn,
 	if (d->ports &&
 	    (nla_put_be16(msg, PMTUFIX_A_EV_SPORT, d->sport) ||
 	     nla_put_be16(msg, PMTUFIX_A_EV_DPORT, d->dport)))
+		goto nospace;
+	if (d->relayed && nla_put_flag(msg, PMTUFIX_A_EV_RELAYED))
 		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -502,6 +521,335 @@ out:
 	return skb->len;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The relay */
+
+static const struct nla_policy pmtufix_relay_prefix_policy[PMTUFIX_A_RELAY_PREFIX_MAX + 1] = {
+	[PMTUFIX_A_RELAY_PREFIX_FAMILY]	= { .type = NLA_U8 },
+	[PMTUFIX_A_RELAY_PREFIX_ADDR]	= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[PMTUFIX_A_RELAY_PREFIX_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy pmtufix_relay_policy[PMTUFIX_A_RELAY_MAX + 1] = {
+	[PMTUFIX_A_RELAY_PREFIX]	= NLA_POLICY_NESTED(pmtufix_relay_prefix_policy),
+	[PMTUFIX_A_RELAY_RATE]		= NLA_POLICY_RANGE(NLA_U32, 1, PMTUFIX_RELAY_RATE_MAX),
+	[PMTUFIX_A_RELAY_BURST]		= NLA_POLICY_RANGE(NLA_U32, 1, PMTUFIX_RELAY_RATE_MAX),
+	[PMTUFIX_A_RELAY_IFINDEX]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy pmtufix_set_relay_policy[PMTUFIX_A_MAX + 1] = {
+	[PMTUFIX_A_RELAY]		= NLA_POLICY_NESTED(pmtufix_relay_policy),
+};
+
+/* Host bits beyond @plen of an address of @words 32-bit words. */
+static bool pmtufix_host_bits(const __be32 *addr, unsigned int words,
+			      unsigned int plen)
+{
+	unsigned int i, bits;
+
+	for (i = 0; i < words; i++) {
+		bits = clamp_t(int, (int)plen - 32 * (int)i, 0, 32);
+		if (addr[i] & ~inet_make_mask(bits))
+			return true;
+	}
+	return false;
+}
+
+/* One prefix nest; the policy checked types, lengths and ranges. */
+static int pmtufix_relay_prefix_parse(const struct nlattr *nest,
+				      struct pmtufix_relay_prefix *p,
+				      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[PMTUFIX_A_RELAY_PREFIX_MAX + 1];
+	unsigned int alen, plen;
+	u8 family;
+	int err;
+
+	err = nla_parse_nested(tb, PMTUFIX_A_RELAY_PREFIX_MAX, nest,
+			       pmtufix_relay_prefix_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_RELAY_PREFIX_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_RELAY_PREFIX_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, PMTUFIX_A_RELAY_PREFIX_LEN)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a relay prefix needs family, address and length");
+		return -EINVAL;
+	}
+	family = nla_get_u8(tb[PMTUFIX_A_RELAY_PREFIX_FAMILY]);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	alen = family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	if (nla_len(tb[PMTUFIX_A_RELAY_PREFIX_ADDR]) != alen) {
+		if (family == AF_INET)
+			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
+					    "an IPv4 prefix is 4 bytes long");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
+					    "an IPv6 prefix is 16 bytes long");
+		return -EINVAL;
+	}
+	plen = nla_get_u8(tb[PMTUFIX_A_RELAY_PREFIX_LEN]);
+	/* The policy allows up to 128: an IPv6 length. */
+	if (plen > alen * 8) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_LEN],
+				    "an IPv4 prefix length is 0..32");
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	nla_memcpy(p->addr, tb[PMTUFIX_A_RELAY_PREFIX_ADDR], alen);
+	if (pmtufix_host_bits(p->addr, alen / 4, plen)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
+				    "the prefix has bits set beyond its length (host bits must be zero)");
+		return -EINVAL;
+	}
+	p->family = family;
+	p->plen = plen;
+	return 0;
+}
+
+/* The relay device must exist now, and not be the loopback. */
+static int pmtufix_relay_dev_check(struct net *net, struct nlattr *attr,
+				   struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	int err = 0;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, nla_get_u32(attr));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no such device in this namespace");
+		err = -ENODEV;
+	} else if (dev->flags & IFF_LOOPBACK) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the relay device cannot be the loopback");
+		err = -EINVAL;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static unsigned int pmtufix_relay_count(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == PMTUFIX_A_RELAY_PREFIX)
+			n++;
+	return n;
+}
+
+/*
+ * The relay configuration of a request, whole: NULL (off) when it has no
+ * prefix. Nothing is published until all of it is valid.
+ */
+static int pmtufix_relay_parse(struct genl_info *info,
+			       struct pmtufix_relay **out)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PMTUFIX_A_RELAY_MAX + 1];
+	struct nlattr *nest = info->attrs[PMTUFIX_A_RELAY];
+	struct pmtufix_relay *relay;
+	const struct nlattr *a;
+	unsigned int n, i = 0;
+	u32 rate, burst, ifindex = 0;
+	int rem, err;
+
+	*out = NULL;
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_RELAY)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no relay nest in the request (an empty one turns the relay off)");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, PMTUFIX_A_RELAY_MAX, nest,
+			       pmtufix_relay_policy, extack);
+	if (err)
+		return err;
+	n = pmtufix_relay_count(nest);
+	if (!n)
+		return 0;
+	if (n > PMTUFIX_RELAY_PREFIXES_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "at most "
+				   __stringify(PMTUFIX_RELAY_PREFIXES_MAX)
+				   " relay prefixes");
+		return -ENOSPC;
+	}
+	rate = tb[PMTUFIX_A_RELAY_RATE] ? nla_get_u32(tb[PMTUFIX_A_RELAY_RATE]) :
+					  PMTUFIX_RELAY_RATE_DEFAULT;
+	burst = tb[PMTUFIX_A_RELAY_BURST] ?
+		nla_get_u32(tb[PMTUFIX_A_RELAY_BURST]) :
+		min_t(u32, 2 * rate, PMTUFIX_RELAY_RATE_MAX);
+	if (tb[PMTUFIX_A_RELAY_IFINDEX]) {
+		ifindex = nla_get_u32(tb[PMTUFIX_A_RELAY_IFINDEX]);
+		err = ifindex ? pmtufix_relay_dev_check(genl_info_net(info),
+							tb[PMTUFIX_A_RELAY_IFINDEX],
+							extack) : 0;
+		if (err)
+			return err;
+	}
+
+	relay = pmtufix_relay_alloc(n, rate, burst, ifindex);
+	if (!relay)
+		return -ENOMEM;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != PMTUFIX_A_RELAY_PREFIX)
+			continue;
+		err = pmtufix_relay_prefix_parse(a, &relay->prefix[i++], extack);
+		if (err) {
+			kfree(relay);
+			return err;
+		}
+	}
+	*out = relay;
+	return 0;
+}
+
+static int pmtufix_set_relay(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pmtufix_net *pn = pmtufix_pernet(net);
+	struct pmtufix_relay *relay;
+	int err;
+
+	err = pmtufix_relay_parse(info, &relay);
+	if (err)
+		return err;
+	mutex_lock(&pn->lock);
+	pmtufix_relay_replace(net, relay);
+	mutex_unlock(&pn->lock);
+	return 0;
+}
+
+static size_t pmtufix_relay_size(const struct pmtufix_relay *relay)
+{
+	size_t prefix = nla_total_size(0) +
+			2 * nla_total_size(sizeof(u8)) +
+			nla_total_size(sizeof(struct in6_addr));
+
+	return nla_total_size(0) + 3 * nla_total_size(sizeof(u32)) +
+	       (relay ? relay->n : 0) * prefix;
+}
+
+static int pmtufix_relay_put_prefix(struct sk_buff *msg,
+				    const struct pmtufix_relay_prefix *p)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, PMTUFIX_A_RELAY_PREFIX);
+	if (!nest ||
+	    nla_put_u8(msg, PMTUFIX_A_RELAY_PREFIX_FAMILY, p->family) ||
+	    nla_put(msg, PMTUFIX_A_RELAY_PREFIX_ADDR,
+		    p->family == AF_INET ? sizeof(struct in_addr) :
+					   sizeof(struct in6_addr),
+		    p->addr) ||
+	    nla_put_u8(msg, PMTUFIX_A_RELAY_PREFIX_LEN, p->plen))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* An empty nest while the relay is off. */
+static int pmtufix_relay_put(struct sk_buff *msg,
+			     const struct pmtufix_relay *relay)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, PMTUFIX_A_RELAY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (relay) {
+		for (i = 0; i < relay->n; i++)
+			if (pmtufix_relay_put_prefix(msg, &relay->prefix[i]))
+				return -EMSGSIZE;
+		if (nla_put_u32(msg, PMTUFIX_A_RELAY_RATE, relay->rate) ||
+		    nla_put_u32(msg, PMTUFIX_A_RELAY_BURST, relay->burst) ||
+		    nla_put_u32(msg, PMTUFIX_A_RELAY_IFINDEX, relay->ifindex))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int pmtufix_get_relay(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_pernet(genl_info_net(info));
+	const struct pmtufix_relay *relay;
+	struct sk_buff *msg;
+	void *hdr;
+
+	mutex_lock(&pn->lock);
+	relay = rcu_dereference_protected(pn->relay, lockdep_is_held(&pn->lock));
+	msg = genlmsg_new(pmtufix_relay_size(relay), GFP_KERNEL);
+	if (!msg) {
+		mutex_unlock(&pn->lock);
+		return -ENOMEM;
+	}
+	hdr = genlmsg_put_reply(msg, info, &pmtufix_genl_family, 0,
+				PMTUFIX_CMD_GET_RELAY);
+	if (!hdr || pmtufix_relay_put(msg, relay)) {
+		mutex_unlock(&pn->lock);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mutex_unlock(&pn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/**
+ * pmtufix_genl_relay() - Hand an error to the namespace's relay group.
+ * @net: the namespace it arrived in
+ * @pkt: the error, from its IPv4 header (skb->data) on, at most
+ *	PMTUFIX_RELAY_PACKET_MAX bytes
+ * @ifindex: the device it came in on
+ *
+ * Context: Under rcu_read_lock(), from the rescue hook. Does not sleep.
+ * Return: 0 once a listener has it; -ESRCH without a listener (as
+ * genlmsg_multicast_netns() says it), -ENOBUFS when a listener's queue is
+ * full, -ENOMEM or -EMSGSIZE.
+ */
+int pmtufix_genl_relay(struct net *net, const struct sk_buff *pkt,
+		       int ifindex)
+{
+	unsigned int len = pkt->len;
+	struct sk_buff *msg;
+	struct nlattr *attr;
+	void *hdr;
+
+	/* Pairs with smp_store_release() in pmtufix_genl_init(). */
+	if (!smp_load_acquire(&pmtufix_genl_ready) ||
+	    !genl_has_listeners(&pmtufix_genl_family, net,
+				PMTUFIX_GENL_MCGRP_RELAY))
+		return -ESRCH;
+
+	msg = genlmsg_new(nla_total_size(len) + nla_total_size(sizeof(u32)),
+			  GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &pmtufix_genl_family, 0,
+			  PMTUFIX_CMD_RELAY);
+	if (!hdr)
+		goto nospace;
+	attr = nla_reserve(msg, PMTUFIX_A_RELAY_PACKET, len);
+	if (!attr || skb_copy_bits(pkt, 0, nla_data(attr), len) ||
+	    nla_put_u32(msg, PMTUFIX_A_IFINDEX, ifindex))
+		goto nospace;
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast_netns(&pmtufix_genl_family, net, msg, 0,
+				       PMTUFIX_GENL_MCGRP_RELAY, GFP_ATOMIC);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
 static const struct genl_ops pmtufix_genl_ops[] = {
 	{
 		.cmd	= PMTUFIX_CMD_GET_CONFIG,
@@ -546,12 +894,28 @@ static const struct genl_ops pmtufix_genl_ops[] = {
 		.doit	= pmtufix_mss_flush_doit,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd	= PMTUFIX_CMD_GET_RELAY,
+		.doit	= pmtufix_get_relay,
+	},
+	{
+		.cmd	= PMTUFIX_CMD_SET_RELAY,
+		.doit	= pmtufix_set_relay,
+		.policy	= pmtufix_set_relay_policy,
+		.maxattr = PMTUFIX_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
 };
 
 /* Events name local flows and rejected attacks: listeners need CAP_NET_ADMIN. */
 static const struct genl_multicast_group pmtufix_genl_mcgrps[] = {
 	[PMTUFIX_GENL_MCGRP_EVENTS] = {
 		.name	= PMTUFIX_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+	/* Whole packets of other hosts' flows: the agent's, as the events. */
+	[PMTUFIX_GENL_MCGRP_RELAY] = {
+		.name	= PMTUFIX_MCGRP_RELAY,
 		.flags	= GENL_MCAST_CAP_NET_ADMIN,
 	},
 };

@@ -25,14 +25,38 @@ unsigned int pmtufix_net_id __read_mostly;
  * its CPU and no softirq update on that CPU can run inside this one, as
  * u64_stats_sync requires of its writers.
  */
-static void pmtufix_stats_add(struct pmtufix_net *pn, bool mss, unsigned int i)
+enum pmtufix_stats_kind {
+	PMTUFIX_STATS_RESCUE,
+	PMTUFIX_STATS_MSS,
+	PMTUFIX_STATS_RELAY_OUT,
+	PMTUFIX_STATS_RELAY_IN,
+};
+
+static u64_stats_t *pmtufix_stats_slot(struct pmtufix_pcpu_stats *s,
+				       enum pmtufix_stats_kind kind,
+				       unsigned int i)
+{
+	switch (kind) {
+	case PMTUFIX_STATS_MSS:
+		return &s->mss[i];
+	case PMTUFIX_STATS_RELAY_OUT:
+		return &s->relay_out[i];
+	case PMTUFIX_STATS_RELAY_IN:
+		return &s->relay_in[i];
+	default:
+		return &s->count[i];
+	}
+}
+
+static void pmtufix_stats_add(struct pmtufix_net *pn,
+			      enum pmtufix_stats_kind kind, unsigned int i)
 {
 	struct pmtufix_pcpu_stats *s;
 
 	local_bh_disable();
 	s = this_cpu_ptr(pn->stats);
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(mss ? &s->mss[i] : &s->count[i]);
+	u64_stats_inc(pmtufix_stats_slot(s, kind, i));
 	u64_stats_update_end(&s->syncp);
 	local_bh_enable();
 }
@@ -47,7 +71,7 @@ static void pmtufix_stats_add(struct pmtufix_net *pn, bool mss, unsigned int i)
  */
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason)
 {
-	pmtufix_stats_add(pn, false, reason);
+	pmtufix_stats_add(pn, PMTUFIX_STATS_RESCUE, reason);
 }
 
 /**
@@ -61,7 +85,33 @@ void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason)
  */
 void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat)
 {
-	pmtufix_stats_add(pn, true, stat);
+	pmtufix_stats_add(pn, PMTUFIX_STATS_MSS, stat);
+}
+
+/**
+ * pmtufix_relay_out_stats_inc() - Count what became of an error to relay.
+ * @pn: the namespace's state
+ * @what: sent, rate-limited or undelivered
+ *
+ * Context: Any context but a hard interrupt. Disables bottom halves itself.
+ */
+void pmtufix_relay_out_stats_inc(struct pmtufix_net *pn,
+				 enum pmtufix_relay_out what)
+{
+	pmtufix_stats_add(pn, PMTUFIX_STATS_RELAY_OUT, what);
+}
+
+/**
+ * pmtufix_relay_in_stats_inc() - Count one decision about a relayed error.
+ * @pn: the namespace's state
+ * @reason: what was decided
+ *
+ * Context: Any context but a hard interrupt. Disables bottom halves itself.
+ */
+void pmtufix_relay_in_stats_inc(struct pmtufix_net *pn,
+				enum pmtufix_reason reason)
+{
+	pmtufix_stats_add(pn, PMTUFIX_STATS_RELAY_IN, reason);
 }
 
 static void pmtufix_stats_sum(struct pmtufix_net *pn, struct pmtufix_stats *sum)
@@ -80,12 +130,20 @@ static void pmtufix_stats_sum(struct pmtufix_net *pn, struct pmtufix_stats *sum)
 				v.count[r] = u64_stats_read(&s->count[r]);
 			for (r = 0; r < __PMTUFIX_MSS_STAT_MAX; r++)
 				v.mss[r] = u64_stats_read(&s->mss[r]);
+			for (r = 0; r < __PMTUFIX_RELAY_OUT_MAX; r++)
+				v.relay_out[r] = u64_stats_read(&s->relay_out[r]);
+			for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
+				v.relay_in[r] = u64_stats_read(&s->relay_in[r]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
 			sum->count[r] += v.count[r];
 		for (r = 0; r < __PMTUFIX_MSS_STAT_MAX; r++)
 			sum->mss[r] += v.mss[r];
+		for (r = 0; r < __PMTUFIX_RELAY_OUT_MAX; r++)
+			sum->relay_out[r] += v.relay_out[r];
+		for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
+			sum->relay_in[r] += v.relay_in[r];
 	}
 }
 
@@ -110,6 +168,10 @@ void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out)
 		out->count[r] -= pn->stats_base.count[r];
 	for (r = 0; r < __PMTUFIX_MSS_STAT_MAX; r++)
 		out->mss[r] -= pn->stats_base.mss[r];
+	for (r = 0; r < __PMTUFIX_RELAY_OUT_MAX; r++)
+		out->relay_out[r] -= pn->stats_base.relay_out[r];
+	for (r = 0; r < __PMTUFIX_REASON_MAX; r++)
+		out->relay_in[r] -= pn->stats_base.relay_in[r];
 }
 
 /**
@@ -157,6 +219,7 @@ int pmtufix_net_state_init(struct net *net, bool rescue, u8 log_level)
 	pn->log_level = log_level;
 	pn->mtu_floor = 0;
 	RCU_INIT_POINTER(pn->mss, NULL);
+	RCU_INIT_POINTER(pn->relay, NULL);
 
 	ratelimit_default_init(&pn->log_rs);
 	/*

@@ -15,6 +15,8 @@
 struct pmtufix_pcpu_stats {
 	u64_stats_t count[__PMTUFIX_REASON_MAX];
 	u64_stats_t mss[__PMTUFIX_MSS_STAT_MAX];
+	u64_stats_t relay_out[__PMTUFIX_RELAY_OUT_MAX];
+	u64_stats_t relay_in[__PMTUFIX_REASON_MAX];
 	struct u64_stats_sync syncp;
 };
 
@@ -22,9 +24,12 @@ struct pmtufix_pcpu_stats {
 struct pmtufix_stats {
 	u64 count[__PMTUFIX_REASON_MAX];
 	u64 mss[__PMTUFIX_MSS_STAT_MAX];
+	u64 relay_out[__PMTUFIX_RELAY_OUT_MAX];
+	u64 relay_in[__PMTUFIX_REASON_MAX];
 };
 
 struct pmtufix_mss_table;
+struct pmtufix_relay;
 
 struct pmtufix_net {
 	/*
@@ -43,6 +48,9 @@ struct pmtufix_net {
 
 	/* MSS rules: NULL until the first is added; changed under @lock. */
 	struct pmtufix_mss_table __rcu *mss;
+
+	/* The relay: NULL while off; replaced as a whole under @lock. */
+	struct pmtufix_relay __rcu *relay;
 
 	struct ratelimit_state log_rs;
 	struct ratelimit_state event_rs;
@@ -71,6 +79,10 @@ static inline u32 pmtufix_floor_effective(const struct net *net, u32 floor)
 
 void pmtufix_stats_inc(struct pmtufix_net *pn, enum pmtufix_reason reason);
 void pmtufix_mss_stats_inc(struct pmtufix_net *pn, enum pmtufix_mss_stat stat);
+void pmtufix_relay_out_stats_inc(struct pmtufix_net *pn,
+				 enum pmtufix_relay_out what);
+void pmtufix_relay_in_stats_inc(struct pmtufix_net *pn,
+				enum pmtufix_reason reason);
 void pmtufix_stats_read(struct pmtufix_net *pn, struct pmtufix_stats *out);
 void pmtufix_stats_reset(struct pmtufix_net *pn);
 
