@@ -70,13 +70,16 @@ PUT_TYPES = {
     'nla_put_flag': ('flag', None), 'nla_put_string': ('string', None),
     'nla_put': ('binary', None), 'nla_nest_start': ('nest', None),
     'nla_nest_start_noflag': ('nest', None),
+    # Room for a binary attribute filled in place (a copy of packet bytes).
+    'nla_reserve': ('binary', None),
 }
 OP_FLAGS = {'GENL_ADMIN_PERM': 'admin-perm', 'GENL_UNS_ADMIN_PERM': 'uns-admin-perm'}
 # A group that needs CAP_NET_ADMIN over the netns's owner is what
 # uns-admin-perm means for commands.
 MCGRP_FLAGS = {'GENL_MCAST_CAP_NET_ADMIN': 'uns-admin-perm'}
 # Counter sets: their type is another enum's value + offset.
-INDEXED_SETS = {'stats': ('reason', 1), 'mss-stats': ('mss-stat', 1)}
+INDEXED_SETS = {'stats': ('reason', 1), 'mss-stats': ('mss-stat', 1),
+                'relay-out-stats': ('relay-out', 1)}
 SIZEOF = {'u8': 1, 'u16': 2, 'u32': 4, 'u64': 8, '__u8': 1, '__u16': 2,
           '__u32': 4, '__u64': 8, '__be16': 2, '__be32': 4, '__be64': 8,
           'struct in_addr': 4, 'struct in6_addr': 16}
@@ -463,7 +466,7 @@ def parse_kernel(src_raw, consts):
 def puts_in(body):
     """[(function, first argument after msg)] of the nla_put*() calls."""
     out = []
-    for m in re.finditer(r'\b(nla_put\w*|nla_nest_start\w*)\s*\(', body):
+    for m in re.finditer(r'\b(nla_put\w*|nla_nest_start\w*|nla_reserve)\s*\(', body):
         end = matching(body, m.end() - 1)
         args = split_top(body[m.end():end - 1])
         if len(args) >= 2:
