@@ -12,7 +12,7 @@
 #include "msstable.h"
 #include "netlink.h"
 #include "netns.h"
-#include "relay.h"
+#include "relayconf.h"
 #include "rescue.h"
 
 static bool pmtufix_param_rescue = true;

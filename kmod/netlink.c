@@ -15,7 +15,7 @@
 #include "mss.h"
 #include "netlink.h"
 #include "netns.h"
-#include "relay.h"
+#include "relayconf.h"
 
 enum pmtufix_genl_mcgrp {
 	PMTUFIX_GENL_MCGRP_EVENTS,
