@@ -285,7 +285,7 @@ static void metrics_body(struct agent *a, struct pf_http_resp *r)
 		pf_metrics_write(f, &m);
 		fclose(f);
 	}
-	pf_stats_free(&st);
+	pf_rc_metrics_free(&m, &st);
 	r->ctype = PF_METRICS_CTYPE;
 	r->status = f ? 200 : 500;
 }

@@ -144,13 +144,6 @@ void pf_relay_print(const struct pf_relay *r)
 	pf_close_object();
 }
 
-/* Relay-out counter names: text, JSON keys and metric labels. */
-static const char *const relay_out_names[] = {
-	[PMTUFIX_RELAY_OUT_SENT]		= "sent",
-	[PMTUFIX_RELAY_OUT_RATE_LIMITED]	= "rate_limited",
-	[PMTUFIX_RELAY_OUT_UNDELIVERED]		= "undelivered",
-};
-
 void pf_relay_stats_print(const struct pf_relay_stats *st)
 {
 	char fmt[64];
@@ -158,8 +151,8 @@ void pf_relay_stats_print(const struct pf_relay_stats *st)
 	pf_print_text("relay out:\n");
 	pf_open_object("relay_out");
 	for (size_t i = 0; i < __PMTUFIX_RELAY_OUT_MAX; i++) {
-		snprintf(fmt, sizeof(fmt), "  %s: %%s\n", relay_out_names[i]);
-		pf_print_uint(PF_ANY, relay_out_names[i], fmt, st->out[i]);
+		snprintf(fmt, sizeof(fmt), "  %s: %%s\n", pf_relay_out_names[i]);
+		pf_print_uint(PF_ANY, pf_relay_out_names[i], fmt, st->out[i]);
 	}
 	pf_close_object();
 	pf_print_text("relay in:\n");
