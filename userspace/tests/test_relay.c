@@ -2,13 +2,18 @@
 /* The relay: `relay set` arguments, its file line, and received datagrams. */
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
 #include "pmtufix.h"
 #include "conffile.h"
+#include "modmsg.h"
 #include "relaypkt.h"
 #include "tap.h"
 
@@ -372,8 +377,88 @@ static void datagrams(void)
 	is_int(check_pkt(p, len), PF_RELAY_BAD, "the IPv6 quote is not IPv6");
 }
 
+static char nlbuf[8192];
+
+static struct nlmsghdr *msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nlbuf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = 0x1c;
+	g->cmd = cmd;
+	g->version = PMTUFIX_GENL_VERSION;
+	return nlh;
+}
+
+/* What set-relay sends, read back as get-relay's reply: the same relay. */
+static void messages(void)
+{
+	struct pf_relay want, got;
+	struct pf_relay_stats st;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char err[PF_ERRLEN];
+	const uint8_t *pkt;
+	size_t len;
+
+	parse_args("prefixes 198.51.100.0/24,2001:db8:1::/48 rate 7 burst 3", &want, err);
+	want.ifindex = 42;
+	nlh = msg(PMTUFIX_CMD_GET_RELAY);
+	pf_relay_put(nlh, &want);
+	ok(pf_relay_decode(nlh, &got) == 0 && pf_relay_module_equal(&want, &got) &&
+	   got.ifindex == 42 && got.rate == 7 && got.burst == 3,
+	   "relay nest: encoded and decoded the same");
+
+	pf_relay_init(&want);
+	nlh = msg(PMTUFIX_CMD_GET_RELAY);
+	pf_relay_put(nlh, &want);
+	ok(pf_relay_decode(nlh, &got) == 0 && got.n_prefixes == 0, "relay off: no prefixes");
+
+	nlh = msg(PMTUFIX_CMD_GET_RELAY);
+	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_RELAY);
+	{
+		struct nlattr *p = mnl_attr_nest_start(nlh, PMTUFIX_A_RELAY_PREFIX);
+
+		mnl_attr_put_u8(nlh, PMTUFIX_A_RELAY_PREFIX_FAMILY, AF_INET);
+		mnl_attr_put(nlh, PMTUFIX_A_RELAY_PREFIX_ADDR, 16, nlbuf);
+		mnl_attr_put_u8(nlh, PMTUFIX_A_RELAY_PREFIX_LEN, 8);
+		mnl_attr_nest_end(nlh, p);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	is_int(pf_relay_decode(nlh, &got), -EPROTO, "relay nest: an IPv4 prefix of 16 bytes");
+	is_int(pf_relay_decode(msg(PMTUFIX_CMD_GET_RELAY), &got), -EPROTO,
+	       "relay reply without its nest");
+
+	nlh = msg(PMTUFIX_CMD_GET_STATS);
+	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_RELAY_OUT_STATS);
+	mnl_attr_put_u64(nlh, PMTUFIX_RELAY_OUT_UNDELIVERED + 1, 5);
+	mnl_attr_put_u64(nlh, __PMTUFIX_RELAY_OUT_MAX + 1, 9);	/* a newer counter */
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_RELAY_IN_STATS);
+	mnl_attr_put_u64(nlh, PMTUFIX_REASON_SEQ_WINDOW + 1, 3);
+	mnl_attr_nest_end(nlh, nest);
+	ok(pf_relay_stats_decode(nlh, &st) == 0 && st.out[PMTUFIX_RELAY_OUT_UNDELIVERED] == 5 &&
+	   st.out[PMTUFIX_RELAY_OUT_SENT] == 0 && st.in.n == __PMTUFIX_REASON_MAX &&
+	   st.in.v[PMTUFIX_REASON_SEQ_WINDOW].value == 3, "relay counters, out and in");
+	pf_stats_free(&st.in);
+	is_int(pf_relay_stats_decode(msg(PMTUFIX_CMD_GET_STATS), &st), -ENOENT,
+	       "an older module: no relay counters");
+
+	nlh = msg(PMTUFIX_CMD_RELAY);
+	mnl_attr_put(nlh, PMTUFIX_A_RELAY_PACKET, 56, nlbuf);
+	mnl_attr_put_u32(nlh, PMTUFIX_A_IFINDEX, 2);
+	ok(pf_relay_packet_decode(nlh, &pkt, &len) == 0 && len == 56, "relay event: its packet");
+	nlh = msg(PMTUFIX_CMD_EVENT);
+	mnl_attr_put(nlh, PMTUFIX_A_RELAY_PACKET, 56, nlbuf);
+	is_int(pf_relay_packet_decode(nlh, &pkt, &len), -EPROTO, "not a relay event");
+	nlh = msg(PMTUFIX_CMD_RELAY);
+	mnl_attr_put(nlh, PMTUFIX_A_RELAY_PACKET, PMTUFIX_RELAY_PACKET_MAX + 1, nlbuf);
+	is_int(pf_relay_packet_decode(nlh, &pkt, &len), -EPROTO, "a packet over the maximum");
+}
+
 void test_relay(void)
 {
+	messages();
 	good_args();
 	bad_args();
 	too_many();
