@@ -14,6 +14,7 @@
 #include "pmtufix.h"
 #include "conffile.h"
 #include "modmsg.h"
+#include "relay_agent.h"
 #include "relaypkt.h"
 #include "tap.h"
 
@@ -456,8 +457,38 @@ static void messages(void)
 	is_int(pf_relay_packet_decode(nlh, &pkt, &len), -EPROTO, "a packet over the maximum");
 }
 
+static void bucket(void)
+{
+	struct pf_bucket b;
+	uint64_t t = 5000000000ull;
+	int passed = 0;
+
+	pf_bucket_init(&b, 20, 40, t);
+	for (int i = 0; i < 100; i++)
+		passed += pf_bucket_take(&b, t);
+	is_int(passed, 40, "bucket: a burst passes, no more");
+	ok(!pf_bucket_take(&b, t + 49999999), "bucket: not a whole token after 49.99 ms");
+	ok(pf_bucket_take(&b, t + 50000000), "bucket: one token per 1/rate s");
+	passed = 0;
+	for (int i = 1; i <= 1000; i++)
+		passed += pf_bucket_take(&b, t + 50000000 + (uint64_t)i * 10000000);
+	is_int(passed, 200, "bucket: 20/s over 10 s at 100 tries a second");
+	for (int i = 0; i < 100; i++)
+		pf_bucket_take(&b, t + 20000000000ull);	/* drained */
+	passed = 0;
+	for (uint64_t i = 1; i <= 1000000; i++)
+		passed += pf_bucket_take(&b, t + 20000000000ull + i * 1000);
+	is_int(passed, 20, "bucket: tries 1 us apart still earn 20 in a second");
+	passed = 0;
+	for (int i = 0; i < 100; i++)
+		passed += pf_bucket_take(&b, t + 3600000000000ull);
+	is_int(passed, 40, "bucket: an hour of quiet refills to the burst, not beyond");
+	ok(!pf_bucket_take(&b, t), "bucket: a clock going back adds nothing");
+}
+
 void test_relay(void)
 {
+	bucket();
 	messages();
 	good_args();
 	bad_args();
