@@ -228,7 +228,7 @@ int pf_ra_open(struct pf_relay_agent **out, const struct pf_relay *cfg, int epfd
 	if (!err && (err = add(ra, ra->udp, RA_UDP)) == 0 &&
 	    (err = add(ra, ra->peers_fd, RA_PEERS)) == 0 && (err = join(ra)))
 		snprintf(why, len, "relay: cannot join the module's relay group: %s",
-			 err == -ENOENT ? "this module has none" : strerror(-err));
+			 err == -ENOENT ? "the module is not loaded or has no relay" : strerror(-err));
 	else if (err && !why[0])
 		snprintf(why, len, "relay: %s", strerror(-err));
 	return err;
