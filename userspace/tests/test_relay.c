@@ -16,7 +16,9 @@
 #include "modmsg.h"
 #include "relay_agent.h"
 #include "relaypkt.h"
+#include "print.h"
 #include "tap.h"
+#include "view.h"
 
 /* Split a command line into words (a copy, kept until the test ends). */
 static int words(const char *line, char **argv, char *buf, size_t len)
@@ -486,8 +488,60 @@ static void bucket(void)
 	ok(!pf_bucket_take(&b, t), "bucket: a clock going back adds nothing");
 }
 
+static char *shown(const struct pf_relay *r, const struct pf_relay_stats *st, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	pf_print_init(f, json, false);
+	if (r) {
+		pf_relay_print(r);
+	} else {
+		pf_open_object(NULL);
+		pf_relay_stats_print(st);
+		pf_close_object();
+	}
+	pf_print_end();
+	fclose(f);
+	pf_print_init(stdout, false, false);
+	return text;
+}
+
+static void printed(void)
+{
+	struct pf_stat in[] = { { PMTUFIX_REASON_RESCUED, 4 }, { PMTUFIX_REASON_SEQ_WINDOW, 3 } };
+	struct pf_relay_stats st = { .out = { 9, 8, 7 }, .in = { in, 2 } };
+	struct pf_relay r;
+	char err[PF_ERRLEN], *t;
+
+	parse_args("prefixes 198.51.100.0/24,2001:db8:1::/48 rate 7 burst 3", &r, err);
+	r.ifindex = 5;
+	t = shown(&r, NULL, false);
+	is_str(t, "relay: on\nprefixes: 198.51.100.0/24,2001:db8:1::/48\nrate: 7/s burst 3\n"
+		  "device: ifindex 5 (the agent's)\n", "relay show: text");
+	free(t);
+	t = shown(&r, NULL, true);
+	is_str(t, "{\"enabled\":true,\"prefixes\":[\"198.51.100.0/24\",\"2001:db8:1::/48\"],"
+		  "\"rate\":7,\"burst\":3,\"ifindex\":5}\n", "relay show: JSON");
+	free(t);
+	pf_relay_init(&r);
+	t = shown(&r, NULL, false);
+	is_str(t, "relay: off\n", "relay show: off");
+	free(t);
+	t = shown(NULL, &st, false);
+	is_str(t, "relay out:\n  sent: 9\n  rate_limited: 8\n  undelivered: 7\nrelay in:\n"
+		  "  rescued: 4\n  seq-window: 3\n", "stats: relay counters, text");
+	free(t);
+	t = shown(NULL, &st, true);
+	is_str(t, "{\"relay_out\":{\"sent\":9,\"rate_limited\":8,\"undelivered\":7},"
+		  "\"relay_in\":{\"rescued\":4,\"seq_window\":3}}\n", "stats: relay counters, JSON");
+	free(t);
+}
+
 void test_relay(void)
 {
+	printed();
 	bucket();
 	messages();
 	good_args();
