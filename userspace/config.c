@@ -398,6 +398,7 @@ int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 	bool mss;
 	int err, ret;
 
+	pf_relay_init(&old_relay);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
 	/* Read everything first: what to restore, and whether MSS works. */

@@ -369,7 +369,7 @@ static void on_udp(struct pf_relay_agent *ra)
 	uint8_t buf[PF_RELAY_DGRAM_MAX + 1];
 
 	for (int i = 0; i < 64; i++) {
-		struct sockaddr_storage ss;
+		struct sockaddr_storage ss = { 0 };
 		socklen_t sl = sizeof(ss);
 		ssize_t n = recvfrom(ra->udp, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
 				     (struct sockaddr *)&ss, &sl);
