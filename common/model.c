@@ -189,3 +189,22 @@ void pf_stats_free(struct pf_stats *st)
 	st->v = NULL;
 	st->n = 0;
 }
+
+void pf_relay_init(struct pf_relay *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->port = PF_RELAY_PORT;
+	r->rate = PF_RELAY_RATE;
+	r->burst = 2 * PF_RELAY_RATE;
+}
+
+bool pf_relay_module_equal(const struct pf_relay *a, const struct pf_relay *b)
+{
+	if (a->n_prefixes != b->n_prefixes)
+		return false;
+	for (unsigned int i = 0; i < a->n_prefixes; i++)
+		if (pf_prefix_cmp(&a->prefixes[i], &b->prefixes[i]))
+			return false;
+	/* Rate and burst mean nothing while the relay is off. */
+	return !a->n_prefixes || (a->rate == b->rate && a->burst == b->burst);
+}

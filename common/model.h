@@ -76,12 +76,47 @@ struct pf_addr {
 
 struct pf_event {
 	bool has_reason, has_ifindex, has_mtu, has_proto, has_sport, has_dport;
+	bool relayed;		/* came in on the relay device */
 	uint32_t reason;
 	uint32_t ifindex;
 	uint32_t mtu;
 	uint8_t proto;
 	uint16_t sport, dport;	/* host order */
 	struct pf_addr icmp_saddr, saddr, daddr;
+};
+
+/*
+ * The relay of frag-needed errors that land on the wrong host. The module
+ * keeps prefixes, rate, burst and ifindex (get-relay/set-relay); peers,
+ * port and listen are the agent's, which sends and receives the datagrams.
+ */
+#define PF_RELAY_PEERS_MAX	64
+#define PF_RELAY_NAME_MAX	253	/* a DNS name, without the trailing dot */
+#define PF_RELAY_PORT		9884	/* UDP */
+#define PF_RELAY_RATE		20	/* errors per second; burst 2 * rate */
+
+struct pf_relay_peer {
+	bool dns;			/* name is to be resolved; else addr */
+	struct pf_addr addr;
+	char name[PF_RELAY_NAME_MAX + 1];
+};
+
+struct pf_relay {
+	unsigned int n_prefixes;	/* 0: the relay is off */
+	struct pf_prefix prefixes[PMTUFIX_RELAY_PREFIXES_MAX];
+	uint32_t rate, burst;
+	uint32_t ifindex;		/* the relay device; 0: none */
+	/* The agent's part: not in the module. */
+	unsigned int n_peers;
+	struct pf_relay_peer peers[PF_RELAY_PEERS_MAX];
+	uint16_t port;
+	struct pf_addr listen;		/* family 0: any */
+};
+
+/* Counters of the relay, when the backend reports them. */
+struct pf_relay_stats {
+	uint64_t out[__PMTUFIX_RELAY_OUT_MAX];	/* by enum pmtufix_relay_out */
+	struct pf_stats in;		/* relayed errors judged, by reason */
 };
 
 size_t pf_prefix_addrlen(const struct pf_prefix *p);
@@ -101,6 +136,11 @@ size_t pf_mss_overlap(const struct pf_mss_rule *v, size_t n);
 void pf_config_merge(struct pf_config *dst, const struct pf_config *src);
 /* True when cfg names a field only the nft backend has. */
 bool pf_config_has_nft(const struct pf_config *cfg);
+
+/* The defaults: off, port PF_RELAY_PORT, rate PF_RELAY_RATE, burst 2 * rate. */
+void pf_relay_init(struct pf_relay *r);
+/* Same prefixes, rate and burst (what the module keeps), ifindex aside. */
+bool pf_relay_module_equal(const struct pf_relay *a, const struct pf_relay *b);
 
 /* Set reason to value, adding it in order if new. 0 or -ENOMEM. */
 int pf_stats_put(struct pf_stats *st, uint32_t reason, uint64_t value);

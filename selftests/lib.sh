@@ -577,6 +577,17 @@ pmtufix_stats()
 		log_info "$json"
 		return 1
 	fi
+	# The relay's counters are objects (relay_out, relay_in) whose keys
+	# repeat the reasons': those become OBJECT.KEY, the rest stays plain.
+	local nre='"([a-z0-9_]+)":[[:space:]]*\{([^{}]*)\}' obj inner
+	while [[ $json =~ $nre ]]; do
+		obj=${BASH_REMATCH[1]} inner=${BASH_REMATCH[2]}
+		json=${json/"${BASH_REMATCH[0]}"/}
+		while [[ $inner =~ $re ]]; do
+			PMTUFIX_STATS[$obj.${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+			inner=${inner#*"${BASH_REMATCH[0]}"}
+		done
+	done
 	while [[ $json =~ $re ]]; do
 		PMTUFIX_STATS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
 		json=${json#*"${BASH_REMATCH[0]}"}

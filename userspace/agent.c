@@ -26,6 +26,7 @@
 #include "connect.h"
 #include "http.h"
 #include "reconcile.h"
+#include "relay_agent.h"
 #include "watch.h"
 
 #define PF_AGENT_CONFIG "/etc/pmtufix/pmtufix.conf"
@@ -35,13 +36,15 @@ const char pf_usage_agent[] =
 	"Applies FILE (default " PF_AGENT_CONFIG ", the format of 'apply'), then\n"
 	"applies it again whenever nftables, links, addresses, routes or the module\n"
 	"change what it set up. SIGHUP re-reads FILE; SIGTERM leaves the state in place\n"
-	"unless --down-on-exit. HTTP on ADDR:PORT (default " PF_HTTP_DEFAULT_LISTEN ",\n"
-	"[ADDR6]:PORT for IPv6): /metrics (Prometheus) and /healthz.\n";
+	"unless --down-on-exit (which also turns the relay off). HTTP on ADDR:PORT\n"
+	"(default " PF_HTTP_DEFAULT_LISTEN ", [ADDR6]:PORT for IPv6): /metrics (Prometheus)\n"
+	"and /healthz. A 'relay set' line with peers, on the module backend: the\n"
+	"agent relays errors over UDP (default port 9884) through device " PF_RELAY_IFNAME ".\n";
 
 #define DEBOUNCE_MS	100	/* a burst of notifications: one look */
 #define BACKOFF_MAX_MS	5000	/* after failed applies, looks slow down to this */
 
-enum { TAG_SIGNAL = 1, TAG_TIMER, TAG_WATCH };
+enum { TAG_SIGNAL = 1, TAG_TIMER, TAG_WATCH, TAG_RELAY = TAG_WATCH + PF_WATCH_MAX };
 
 struct agent {
 	struct pf_ctx *c;
@@ -51,6 +54,7 @@ struct agent {
 	int epfd, sfd, tfd, nfd;
 	struct pf_watch w;
 	struct pf_http *http;
+	struct pf_relay_agent *relay;	/* NULL: the file has no relay for the agent */
 	unsigned int pending;		/* 1 << enum pf_cause */
 	bool armed, stop;
 	unsigned int delay_ms;
@@ -194,6 +198,63 @@ static void repair(struct agent *a, const char *why, bool moved)
 	}
 }
 
+/*
+ * The relay's agent part, when the file has a relay line with peers and the
+ * backend is the module. Without it the module part alone is applied: the
+ * module hands errors to a group nobody reads (counted as undelivered).
+ */
+static void relay_start(struct agent *a)
+{
+	char why[256] = "";
+
+	if (!a->want.has_relay || !a->want.relay.n_prefixes)
+		return;
+	if (a->c->ops != &pf_backend_module) {
+		say(a, "relay: needs the module backend; not started");
+		return;
+	}
+	if (!a->want.relay.n_peers) {
+		say(a, "relay: the file names no peers: errors are neither sent nor received");
+		return;
+	}
+	if (pf_ra_open(&a->relay, &a->want.relay, a->epfd, TAG_RELAY, why, sizeof(why))) {
+		say(a, "%s", why);
+		pf_ra_close(a->relay);
+		a->relay = NULL;
+		return;
+	}
+	a->want.relay.ifindex = pf_ra_ifindex(a->relay);
+	say(a, "relay: device %s (ifindex %u), UDP port %u, %u peer%s", PF_RELAY_IFNAME,
+	    a->want.relay.ifindex, a->want.relay.port, a->want.relay.n_peers,
+	    a->want.relay.n_peers == 1 ? "" : "s");
+}
+
+static void relay_stop(struct agent *a)
+{
+	pf_ra_close(a->relay);
+	a->relay = NULL;
+}
+
+/* A reloaded module has a new family id and groups: join its relay group again. */
+static void relay_rejoin(struct agent *a)
+{
+	int err;
+
+	if (!a->relay || a->c->ops != &pf_backend_module)
+		return;
+	err = pf_ra_rejoin(a->relay);
+	if (err)
+		say(a, "relay: cannot join the module's relay group: %s", strerror(-err));
+}
+
+/* Everything of the relay line but the device the agent made. */
+static bool relay_same(const struct pf_relay *x, const struct pf_relay *y)
+{
+	return pf_relay_module_equal(x, y) && x->n_peers == y->n_peers && x->port == y->port &&
+	       !memcmp(x->peers, y->peers, x->n_peers * sizeof(x->peers[0])) &&
+	       !memcmp(&x->listen, &y->listen, sizeof(x->listen));
+}
+
 static void reconcile(struct agent *a)
 {
 	unsigned int pending = a->pending;
@@ -205,8 +266,10 @@ static void reconcile(struct agent *a)
 	for (int i = 0; i < PF_CAUSE_MAX; i++)
 		if (pending & 1u << i)
 			a->m.reconciles[i]++;
-	if (pending & 1u << PF_CAUSE_MODULE)
+	if (pending & 1u << PF_CAUSE_MODULE) {
 		moved = reconnect(a);
+		relay_rejoin(a);
+	}
 	why[0] = '\0';
 	st = pf_rc_check(a->c, &a->want, why, sizeof(why));
 	if (st == 0 && !moved) {
@@ -230,8 +293,17 @@ static void reload(struct agent *a)
 		say(a, "%s is not valid: the running state stays as it is", a->file);
 		return;
 	}
-	pf_desired_free(&a->want);
-	a->want = d;
+	if (a->relay && d.has_relay && relay_same(&d.relay, &a->want.relay)) {
+		d.relay.ifindex = a->want.relay.ifindex;
+		pf_ra_resolve(a->relay);
+		pf_desired_free(&a->want);
+		a->want = d;
+	} else {
+		relay_stop(a);
+		pf_desired_free(&a->want);
+		a->want = d;
+		relay_start(a);
+	}
 	schedule(a, PF_CAUSE_RELOAD);
 }
 
@@ -273,7 +345,8 @@ static void on_watch(struct agent *a, enum pf_watch_sock which)
 
 static void metrics_body(struct agent *a, struct pf_http_resp *r)
 {
-	struct pf_metrics m = { .agent = &a->m };
+	struct pf_metrics m = { .agent = &a->m,
+				.relay_agent = a->relay ? pf_ra_counters(a->relay) : NULL };
 	struct pf_stats st;
 	FILE *f;
 
@@ -285,7 +358,7 @@ static void metrics_body(struct agent *a, struct pf_http_resp *r)
 		pf_metrics_write(f, &m);
 		fclose(f);
 	}
-	pf_stats_free(&st);
+	pf_rc_metrics_free(&m, &st);
 	r->ctype = PF_METRICS_CTYPE;
 	r->status = f ? 200 : 500;
 }
@@ -318,6 +391,8 @@ static void dispatch(struct agent *a, const struct epoll_event *ev)
 		on_timer(a);
 	else if (tag >= TAG_WATCH && tag < TAG_WATCH + PF_WATCH_MAX)
 		on_watch(a, (enum pf_watch_sock)(tag - TAG_WATCH));
+	else if (a->relay && tag >= TAG_RELAY && tag < TAG_RELAY + PF_RA_TAGS)
+		pf_ra_event(a->relay, tag);
 }
 
 static int loop(struct agent *a)
@@ -396,6 +471,7 @@ static void close_sources(struct agent *a)
 {
 	int fds[] = { a->epfd, a->sfd, a->tfd, a->nfd };
 
+	relay_stop(a);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -465,6 +541,7 @@ static int start(struct agent *a)
 		return PF_EXIT_FAIL;
 	say(a, "started: backend %s, file %s, http on %s", pf_rc_backend_name(a->c), a->file,
 	    a->listen);
+	relay_start(a);
 	a->pending = 1u << PF_CAUSE_START;
 	reconcile(a);
 	notify(a, "READY=1");

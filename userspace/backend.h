@@ -73,6 +73,16 @@ struct pf_backend_ops {
 	int (*events_open)(struct pf_backend *be);
 	int (*events_next)(struct pf_backend *be, struct pf_event *ev, const sigset_t *sigmask);
 
+	/*
+	 * The relay's module part: prefixes, rate, burst, ifindex (the
+	 * agent's fields are left at their defaults by get, ignored by set).
+	 * set replaces it all; no prefixes turns the relay off. stats:
+	 * -ENOENT when they are not counted; pf_stats_free(&st->in).
+	 */
+	int (*relay_get)(struct pf_backend *be, struct pf_relay *r);
+	int (*relay_set)(struct pf_backend *be, const struct pf_relay *r);
+	int (*relay_stats_get)(struct pf_backend *be, struct pf_relay_stats *st);
+
 	/* Remove everything this backend installed; *what: 0 if nothing was. */
 	int (*down)(struct pf_backend *be, unsigned int *what);
 };

@@ -19,7 +19,8 @@
 
 const char pf_usage_main[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | agent | help }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | agent |\n"
+	"                   relay | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"\n"
 	"  show               settings and counters (the default command)\n"
@@ -33,6 +34,7 @@ const char pf_usage_main[] =
 	"  doctor [ DEST [ PORT ] ]\n"
 	"                     why path MTU discovery fails here, and what fixes it\n"
 	"  agent              apply a file and keep it applied; /metrics, /healthz\n"
+	"  relay ...          hand frag-needed errors for flows this node lacks to peers\n"
 	"  COMMAND help       arguments of COMMAND\n"
 	"\n"
 	"  -j, --json         JSON output\n"
@@ -47,7 +49,8 @@ const char pf_usage_main[] =
 /* After a usage error: the grammar, without the explanations. */
 static const char usage_short[] =
 	"Usage: pmtufix [ OPTIONS ] [ COMMAND [ ARGUMENTS ] ]\n"
-	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | agent | help }\n"
+	"where  COMMAND := { show | set | stats | mss | monitor | save | apply | down | doctor | agent |\n"
+	"                   relay | help }\n"
 	"       OPTIONS := { -j | -p | -n NETNS | -b BACKEND | -V | -h }\n"
 	"Run 'pmtufix help' for more.\n";
 
@@ -73,6 +76,7 @@ static const struct {
 	{ "down",	pf_cmd_down },
 	{ "doctor",	pf_cmd_doctor },
 	{ "agent",	pf_cmd_agent },
+	{ "relay",	pf_cmd_relay },
 	{ "help",	cmd_help },
 };
 

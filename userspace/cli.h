@@ -22,6 +22,7 @@ extern const char pf_usage_monitor[];
 extern const char pf_usage_down[];
 extern const char pf_usage_doctor[];
 extern const char pf_usage_agent[];
+extern const char pf_usage_relay[];
 
 int pf_cmd_show(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_set(struct pf_ctx *c, int argc, char **argv);
@@ -33,5 +34,6 @@ int pf_cmd_monitor(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_down(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_doctor(struct pf_ctx *c, int argc, char **argv);
 int pf_cmd_agent(struct pf_ctx *c, int argc, char **argv);
+int pf_cmd_relay(struct pf_ctx *c, int argc, char **argv);
 
 #endif /* PMTUFIX_CLI_H */

@@ -86,6 +86,34 @@ static int merge_set(struct pf_desired *d, const struct pf_config *req,
 	return bad;
 }
 
+/* `relay set ...` or `relay off`, once in a file. */
+static int parse_relay(struct pf_desired *d, int argc, char **argv, const char *name,
+		       unsigned int line, FILE *errf)
+{
+	char err[PF_ERRLEN];
+	struct pf_relay r;
+
+	if (argc == 1 && pf_matches(argv[0], "off")) {
+		pf_relay_init(&r);
+	} else if (argc > 0 && pf_matches(argv[0], "set")) {
+		if (pf_parse_relay_set(argc - 1, argv + 1, &r, err, sizeof(err))) {
+			problem(errf, name, line, "relay set: %s", err);
+			return 1;
+		}
+	} else {
+		problem(errf, name, line, "relay: expected 'relay set ...' or 'relay off'");
+		return 1;
+	}
+	if (d->has_relay) {
+		problem(errf, name, line, "'relay' was already given at line %u", d->relay_line);
+		return 1;
+	}
+	d->has_relay = true;
+	d->relay_line = line;
+	d->relay = r;
+	return 0;
+}
+
 static int parse_line(struct pf_desired *d, char *text, const char *name,
 		      unsigned int line, FILE *errf)
 {
@@ -120,11 +148,14 @@ static int parse_line(struct pf_desired *d, char *text, const char *name,
 		}
 		return 0;
 	}
+	if (pf_matches(argv[0], "relay"))
+		return parse_relay(d, argc - 1, argv + 1, name, line, errf);
 	if (pf_matches(argv[0], "mss") && argc > 1)
-		problem(errf, name, line, "'mss %s' cannot be used here (only 'set' and 'mss add')",
-			argv[1]);
+		problem(errf, name, line, "'mss %s' cannot be used here (only 'set', 'mss add' "
+			"and 'relay')", argv[1]);
 	else
-		problem(errf, name, line, "unknown command '%s' (only 'set' and 'mss add')", argv[0]);
+		problem(errf, name, line, "unknown command '%s' (only 'set', 'mss add' and 'relay')",
+			argv[0]);
 	return 1;
 }
 
@@ -337,4 +368,15 @@ void pf_conf_write(FILE *out, const struct pf_config *cfg,
 		pf_mss_rule_format(&rules[i], buf, sizeof(buf));
 		fprintf(out, "mss add %s\n", buf);
 	}
+}
+
+void pf_conf_write_relay(FILE *out, const struct pf_relay *r)
+{
+	if (!r->n_prefixes) {
+		fputs("relay off\n", out);
+		return;
+	}
+	fputs("relay set ", out);
+	pf_relay_write(out, r);
+	fputc('\n', out);
 }

@@ -36,8 +36,12 @@ const char pf_usage_apply[] =
 	"    set [ rescue { on | off } ] [ log { none | rescue | all } ] [ floor { auto | MTU } ]\n"
 	"        [ mark MARK[/MASK] ] [ table TABLE ] [ pref PREF ] [ uplinks LIST ]\n"
 	"    mss add PREFIX { MSS | auto } [ dir { to | from | both } ]\n"
+	"    relay set prefixes PREFIX[,PREFIX...] [ peers PEER[,PEER...] ] [ port PORT ]\n"
+	"        [ rate N ] [ burst N ] [ listen ADDR ]   (see 'pmtufix relay help')\n"
+	"    relay off\n"
 	"The whole file is checked before anything changes. Its MSS rules replace\n"
-	"all current ones; settings it does not name stay as they are.\n";
+	"all current ones; settings it does not name stay as they are, and so does\n"
+	"the relay without a relay line.\n";
 
 static void print_backend(struct pf_ctx *c)
 {
@@ -137,6 +141,29 @@ int pf_mss_fail(struct pf_ctx *c, const char *what, int err)
 	return pf_fail(c, what, err);
 }
 
+/*
+ * The relay's module part, where the backend has one. Peers, port and
+ * listen live in the agent's file only: the line says so.
+ */
+static int save_relay(struct pf_ctx *c)
+{
+	struct pf_relay r;
+	int err;
+
+	if (!c->ops->relay_get)
+		return PF_EXIT_OK;
+	err = c->ops->relay_get(c->be, &r);
+	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be))
+		return PF_EXIT_OK;	/* a module without the relay */
+	if (err)
+		return pf_fail(c, "cannot read the relay", err);
+	if (r.n_prefixes)
+		fputs("# relay peers, port and listen are the agent's: see its file\n",
+		      pf_print_file());
+	pf_conf_write_relay(pf_print_file(), &r);
+	return PF_EXIT_OK;
+}
+
 int pf_cmd_save(struct pf_ctx *c, int argc, char **argv)
 {
 	struct pf_mss_rule *rules = NULL;
@@ -159,7 +186,7 @@ int pf_cmd_save(struct pf_ctx *c, int argc, char **argv)
 	cfg.has_floor_eff = cfg.has_version = false;
 	pf_conf_write(pf_print_file(), &cfg, rules, n);
 	free(rules);
-	return PF_EXIT_OK;
+	return save_relay(c);
 }
 
 static bool same_rules(const struct pf_mss_rule *a, size_t na,
@@ -299,15 +326,79 @@ static int sorted_rules(const struct pf_desired *d, struct pf_mss_rule **rules,
 	return 0;
 }
 
+/* Before anything changes: can this backend take the file's relay line? */
+static int relay_read(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+		      struct pf_relay *old)
+{
+	int err;
+
+	if (!d->has_relay)
+		return PF_EXIT_OK;
+	if (!c->ops->relay_get) {
+		pf_error(c, "%s:%u: the %s backend does not relay errors; nothing was changed",
+			 name, d->relay_line, c->ops->name);
+		return PF_EXIT_FAIL;
+	}
+	err = c->ops->relay_get(c->be, old);
+	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)) {
+		pf_error(c, "%s:%u: this pmtufix module does not relay errors; nothing was changed",
+			 name, d->relay_line);
+		return PF_EXIT_FAIL;
+	}
+	return err ? pf_fail(c, "cannot read the relay", err) : PF_EXIT_OK;
+}
+
+/*
+ * The relay's module part. A file read by `apply` names no relay device:
+ * the one the agent set stays; the agent's own d names its device.
+ */
+static int apply_relay(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+		       const struct pf_relay *old)
+{
+	struct pf_relay want = d->relay;
+	int err;
+
+	if (!want.ifindex)
+		want.ifindex = old->ifindex;
+	if (pf_relay_module_equal(&want, old) && want.ifindex == old->ifindex)
+		return PF_EXIT_OK;
+	err = c->ops->relay_set(c->be, &want);
+	if (!err)
+		return PF_EXIT_OK;
+	pf_error(c, "%s:%u: relay: rejected", name, d->relay_line);
+	return pf_fail(c, "relay", err);
+}
+
+/* The file's rules in place of old ones, unless they are the same. */
+static int apply_all_rules(struct pf_ctx *c, const struct pf_desired *d, const char *name,
+			   const struct pf_mss_rule *old, size_t n_old)
+{
+	struct pf_mss_rule *rules = NULL;
+	unsigned int *lines = NULL;
+	int ret = PF_EXIT_OK;
+
+	if (sorted_rules(d, &rules, &lines)) {
+		pf_error(c, "%s", strerror(ENOMEM));
+		ret = PF_EXIT_FAIL;
+	} else if (!same_rules(rules, d->n, old, n_old)) {
+		/* nothing to do is done without touching a rule */
+		ret = apply_rules(c, d, name, rules, lines);
+	}
+	free(rules);
+	free(lines);
+	return ret;
+}
+
 int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 {
-	struct pf_mss_rule *old = NULL, *rules = NULL;
-	unsigned int *lines = NULL;
+	struct pf_mss_rule *old = NULL;
 	struct pf_config old_cfg;
+	struct pf_relay old_relay;
 	size_t n_old = 0;
 	bool mss;
 	int err, ret;
 
+	pf_relay_init(&old_relay);
 	if (pf_connect(c))
 		return PF_EXIT_FAIL;
 	/* Read everything first: what to restore, and whether MSS works. */
@@ -323,24 +414,21 @@ int pf_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name)
 			 name, d->lines[0]);
 		return PF_EXIT_FAIL;
 	}
-	ret = apply_settings(c, &d->cfg, name);
-	if (ret || !mss)
-		goto out;
-	ret = PF_EXIT_FAIL;
-	if (sorted_rules(d, &rules, &lines)) {
-		pf_error(c, "%s", strerror(ENOMEM));
-		goto out;
-	}
-	ret = PF_EXIT_OK;
-	if (same_rules(rules, d->n, old, n_old))
-		goto out;	/* nothing to do is done without touching a rule */
-	ret = apply_rules(c, d, name, rules, lines);
+	ret = relay_read(c, d, name, &old_relay);
+	if (!ret)
+		ret = apply_settings(c, &d->cfg, name);
 	if (ret)
+		goto out;
+	if (mss)
+		ret = apply_all_rules(c, d, name, old, n_old);
+	if (!ret && d->has_relay)
+		ret = apply_relay(c, d, name, &old_relay);
+	if (ret && mss)
 		restore(c, &old_cfg, &d->cfg, old, n_old);
+	else if (ret)
+		pf_error(c, "%s: the settings it names were applied", name);
 out:
 	free(old);
-	free(rules);
-	free(lines);
 	return ret;
 }
 

@@ -343,9 +343,12 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 			if (pf_nl_parse_nested(attr, sub, CTRL_ATTR_MCAST_GRP_MAX))
 				continue;
 			name = sub[CTRL_ATTR_MCAST_GRP_NAME];
-			if (name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
-			    strcmp(mnl_attr_get_str(name), PMTUFIX_MCGRP_EVENTS) == 0)
+			if (!name || mnl_attr_validate(name, MNL_TYPE_NUL_STRING))
+				continue;
+			if (strcmp(mnl_attr_get_str(name), PMTUFIX_MCGRP_EVENTS) == 0)
 				pf_attr_u32(sub[CTRL_ATTR_MCAST_GRP_ID], &nl->events_group);
+			else if (strcmp(mnl_attr_get_str(name), PMTUFIX_MCGRP_RELAY) == 0)
+				pf_attr_u32(sub[CTRL_ATTR_MCAST_GRP_ID], &nl->relay_group);
 		}
 	}
 	return MNL_CB_OK;
@@ -382,6 +385,13 @@ int pf_nl_join_events(struct pf_nl *nl)
 	if (!nl->events_group)
 		return -ENOENT;
 	return pf_nl_join_group(nl, nl->events_group);
+}
+
+int pf_nl_join_relay(struct pf_nl *nl)
+{
+	if (!nl->relay_group)
+		return -ENOENT;
+	return pf_nl_join_group(nl, nl->relay_group);
 }
 
 ssize_t pf_nl_recv(struct pf_nl *nl, const sigset_t *sigmask)

@@ -38,6 +38,7 @@ struct pf_nl {
 	uint16_t family_id;
 	uint32_t family_version;
 	uint32_t events_group;		/* 0 if the family has none */
+	uint32_t relay_group;		/* 0 if the family has none */
 	uint64_t cmds;			/* bit n: the family lists command n */
 	bool cmds_known;		/* false: the kernel did not list its ops */
 	char *buf;
@@ -68,6 +69,8 @@ int pf_nl_talk(struct pf_nl *nl, struct nlmsghdr *nlh, pf_nl_cb cb, void *data);
 
 int pf_nl_join_group(struct pf_nl *nl, uint32_t id);
 int pf_nl_join_events(struct pf_nl *nl);
+/* The relay group: -ENOENT when the module has none. */
+int pf_nl_join_relay(struct pf_nl *nl);
 
 /*
  * Receive one batch of multicast messages. Waits with sigmask in force when

@@ -92,6 +92,57 @@ static void write_agent(FILE *out, const struct pf_agent_metrics *a)
 	fprintf(out, "pmtufix_last_reconcile_timestamp_seconds %.3f\n", a->last_reconcile);
 }
 
+static void write_relay_sent(FILE *out, const struct pf_metrics *m)
+{
+	const char *name = "pmtufix_relay_sent_total";
+	const struct pf_relay_counters *a = m->relay_agent;
+
+	family(out, name, "counter",
+	       "Frag-needed errors for a relay prefix this node has no flow for, by what became "
+	       "of them (send_error: per peer).");
+	if (m->relay)
+		for (int i = 0; i < __PMTUFIX_RELAY_OUT_MAX; i++)
+			sample(out, name, "result", pf_relay_out_names[i], m->relay->out[i]);
+	if (a) {
+		sample(out, name, "result", "send_error", a->send_error);
+		sample(out, name, "result", "from_peer", a->from_peer);
+	}
+}
+
+/*
+ * The kernel's decisions about relayed errors, by reason, and the agent's
+ * own refusals before them. Both may say malformed: one sample, the sum.
+ */
+static void write_relay_received(FILE *out, const struct pf_metrics *m)
+{
+	const char *name = "pmtufix_relay_received_total";
+	const struct pf_relay_counters *a = m->relay_agent;
+	uint64_t malformed = a ? a->malformed : 0;
+	char key[32];
+
+	family(out, name, "counter",
+	       "Relayed errors received from peers, by what became of them.");
+	if (m->relay) {
+		for (size_t i = 0; i < m->relay->in.n; i++) {
+			const struct pf_stat *s = &m->relay->in.v[i];
+			uint64_t v = s->value;
+
+			if (s->reason == PMTUFIX_REASON_MALFORMED) {
+				v += malformed;
+				malformed = 0;
+			}
+			sample(out, name, "result", pf_reason_key(s->reason, key, sizeof(key)), v);
+		}
+	}
+	if (!a)
+		return;
+	if (!m->relay)
+		sample(out, name, "result", "malformed", malformed);
+	sample(out, name, "result", "unknown_peer", a->unknown_peer);
+	sample(out, name, "result", "rate_limited", a->rate_limited);
+	sample(out, name, "result", "inject_error", a->inject_error);
+}
+
 void pf_metrics_write(FILE *out, const struct pf_metrics *m)
 {
 	family(out, "pmtufix_backend_info", "gauge", "The backend in use (always 1).");
@@ -105,6 +156,10 @@ void pf_metrics_write(FILE *out, const struct pf_metrics *m)
 		single(out, "pmtufix_ip_reverse_path_filter_total", "counter",
 		       "Packets the kernel's reverse-path filter dropped in this network namespace "
 		       "(TcpExt IPReversePathFilter).", m->rpf);
+	if (m->relay || m->relay_agent) {
+		write_relay_sent(out, m);
+		write_relay_received(out, m);
+	}
 	if (m->agent)
 		write_agent(out, m->agent);
 }

@@ -37,6 +37,16 @@ struct pf_agent_metrics {
 	bool healthy;			/* the desired state is in place */
 };
 
+/* The relay agent's own counters. */
+struct pf_relay_counters {
+	uint64_t send_error;		/* a datagram to a peer could not be sent */
+	uint64_t from_peer;		/* an error whose ICMP source is a peer: not sent on */
+	uint64_t unknown_peer;		/* a datagram from an address that is no peer */
+	uint64_t malformed;		/* a datagram that is not one whole error */
+	uint64_t rate_limited;		/* over the receiving rate */
+	uint64_t inject_error;		/* the relay device refused it */
+};
+
 struct pf_metrics {
 	const char *backend;		/* "module" or "nft" */
 	const struct pf_stats *stats;	/* NULL: not read */
@@ -49,6 +59,9 @@ struct pf_metrics {
 	bool has_rpf;
 	uint64_t rpf;			/* TcpExt IPReversePathFilter */
 	const struct pf_agent_metrics *agent;	/* NULL outside the agent */
+	const struct pf_relay_stats *relay;	/* the backend's; NULL: not counted */
+	struct pf_relay_stats relay_stats;	/* where pf_rc_collect() reads them */
+	const struct pf_relay_counters *relay_agent;	/* NULL: no relay in the agent */
 };
 
 /* Write the exposition of m to out. */

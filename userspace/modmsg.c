@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -29,31 +30,148 @@ int pf_config_decode(const struct nlmsghdr *nlh, struct pf_config *cfg)
 	return 0;
 }
 
+/* A nest in the shape of the stats nest: type = reason + 1, 0 is padding. */
+static int stats_nest_decode(const struct nlattr *nest, struct pf_stats *st)
+{
+	const struct nlattr *attr;
+
+	for (uint32_t r = 0; r <= PMTUFIX_REASON_MAX; r++)
+		if (pf_stats_put(st, r, 0))
+			return -ENOMEM;
+	mnl_attr_for_each_nested(attr, nest) {
+		uint16_t type = mnl_attr_get_type(attr);
+		uint64_t v;
+
+		/* Unknown reasons are kept too. */
+		if (type == PMTUFIX_A_STATS_PAD || !pf_attr_u64(attr, &v))
+			continue;
+		if (pf_stats_put(st, (uint32_t)type - 1, v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int pf_stats_decode(const struct nlmsghdr *nlh, struct pf_stats *st)
 {
-	const struct nlattr *tb[PMTUFIX_A_MAX + 1], *attr;
-	uint32_t r;
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
+	int err;
 
 	memset(st, 0, sizeof(*st));
 	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_STATS])
 		return -EPROTO;
-	for (r = 0; r <= PMTUFIX_REASON_MAX; r++)
-		if (pf_stats_put(st, r, 0))
-			goto nomem;
-	mnl_attr_for_each_nested(attr, tb[PMTUFIX_A_STATS]) {
+	err = stats_nest_decode(tb[PMTUFIX_A_STATS], st);
+	if (err)
+		pf_stats_free(st);
+	return err;
+}
+
+int pf_relay_stats_decode(const struct nlmsghdr *nlh, struct pf_relay_stats *st)
+{
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1], *attr;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX))
+		return -EPROTO;
+	if (!tb[PMTUFIX_A_RELAY_OUT_STATS] || !tb[PMTUFIX_A_RELAY_IN_STATS])
+		return -ENOENT;
+	mnl_attr_for_each_nested(attr, tb[PMTUFIX_A_RELAY_OUT_STATS]) {
 		uint16_t type = mnl_attr_get_type(attr);
 		uint64_t v;
 
-		/* Type = reason + 1; 0 is padding. Unknown reasons are kept too. */
-		if (type == PMTUFIX_A_STATS_PAD || !pf_attr_u64(attr, &v))
+		/* Type = counter + 1; 0 is padding; newer counters are skipped. */
+		if (type == PMTUFIX_A_RELAY_OUT_PAD || type > __PMTUFIX_RELAY_OUT_MAX ||
+		    !pf_attr_u64(attr, &v))
 			continue;
-		if (pf_stats_put(st, (uint32_t)type - 1, v))
-			goto nomem;
+		st->out[type - 1] = v;
 	}
+	err = stats_nest_decode(tb[PMTUFIX_A_RELAY_IN_STATS], &st->in);
+	if (err)
+		pf_stats_free(&st->in);
+	return err;
+}
+
+static int relay_prefix_decode(const struct nlattr *nest, struct pf_prefix *p)
+{
+	const struct nlattr *tb[PMTUFIX_A_RELAY_PREFIX_MAX + 1], *addr;
+	size_t alen;
+
+	memset(p, 0, sizeof(*p));
+	if (pf_nl_parse_nested(nest, tb, PMTUFIX_A_RELAY_PREFIX_MAX) ||
+	    !pf_attr_u8(tb[PMTUFIX_A_RELAY_PREFIX_FAMILY], &p->family) ||
+	    !pf_attr_u8(tb[PMTUFIX_A_RELAY_PREFIX_LEN], &p->len))
+		return -EPROTO;
+	if (p->family != AF_INET && p->family != AF_INET6)
+		return -EPROTO;
+	alen = pf_prefix_addrlen(p);
+	addr = tb[PMTUFIX_A_RELAY_PREFIX_ADDR];
+	if (!addr || mnl_attr_get_payload_len(addr) != alen || p->len > alen * 8)
+		return -EPROTO;
+	memcpy(p->addr, mnl_attr_get_payload(addr), alen);
 	return 0;
-nomem:
-	pf_stats_free(st);
-	return -ENOMEM;
+}
+
+static int prefix_order(const void *a, const void *b)
+{
+	return pf_prefix_cmp(a, b);
+}
+
+int pf_relay_decode(const struct nlmsghdr *nlh, struct pf_relay *r)
+{
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1], *rb[PMTUFIX_A_RELAY_MAX + 1], *attr;
+
+	pf_relay_init(r);
+	if (pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_RELAY] ||
+	    pf_nl_parse_nested(tb[PMTUFIX_A_RELAY], rb, PMTUFIX_A_RELAY_MAX))
+		return -EPROTO;
+	pf_attr_u32(rb[PMTUFIX_A_RELAY_RATE], &r->rate);
+	pf_attr_u32(rb[PMTUFIX_A_RELAY_BURST], &r->burst);
+	pf_attr_u32(rb[PMTUFIX_A_RELAY_IFINDEX], &r->ifindex);
+	/* Each prefix is one attribute of the same type: walk them all. */
+	mnl_attr_for_each_nested(attr, tb[PMTUFIX_A_RELAY]) {
+		if (mnl_attr_get_type(attr) != PMTUFIX_A_RELAY_PREFIX)
+			continue;
+		if (r->n_prefixes == PMTUFIX_RELAY_PREFIXES_MAX ||
+		    relay_prefix_decode(attr, &r->prefixes[r->n_prefixes]))
+			return -EPROTO;
+		r->n_prefixes++;
+	}
+	qsort(r->prefixes, r->n_prefixes, sizeof(r->prefixes[0]), prefix_order);
+	return 0;
+}
+
+void pf_relay_put(struct nlmsghdr *nlh, const struct pf_relay *r)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PMTUFIX_A_RELAY);
+
+	for (unsigned int i = 0; i < r->n_prefixes; i++) {
+		const struct pf_prefix *p = &r->prefixes[i];
+		struct nlattr *pn = mnl_attr_nest_start(nlh, PMTUFIX_A_RELAY_PREFIX);
+
+		mnl_attr_put_u8(nlh, PMTUFIX_A_RELAY_PREFIX_FAMILY, p->family);
+		mnl_attr_put(nlh, PMTUFIX_A_RELAY_PREFIX_ADDR, pf_prefix_addrlen(p), p->addr);
+		mnl_attr_put_u8(nlh, PMTUFIX_A_RELAY_PREFIX_LEN, p->len);
+		mnl_attr_nest_end(nlh, pn);
+	}
+	if (r->n_prefixes) {
+		mnl_attr_put_u32(nlh, PMTUFIX_A_RELAY_RATE, r->rate);
+		mnl_attr_put_u32(nlh, PMTUFIX_A_RELAY_BURST, r->burst);
+		mnl_attr_put_u32(nlh, PMTUFIX_A_RELAY_IFINDEX, r->ifindex);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+int pf_relay_packet_decode(const struct nlmsghdr *nlh, const uint8_t **pkt, size_t *len)
+{
+	const struct nlattr *tb[PMTUFIX_A_MAX + 1];
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN || g->cmd != PMTUFIX_CMD_RELAY ||
+	    pf_nl_parse(nlh, tb, PMTUFIX_A_MAX) || !tb[PMTUFIX_A_RELAY_PACKET])
+		return -EPROTO;
+	*pkt = mnl_attr_get_payload(tb[PMTUFIX_A_RELAY_PACKET]);
+	*len = mnl_attr_get_payload_len(tb[PMTUFIX_A_RELAY_PACKET]);
+	return *len <= PMTUFIX_RELAY_PACKET_MAX ? 0 : -EPROTO;
 }
 
 int pf_mss_stats_decode(const struct nlmsghdr *nlh, struct pf_mss_stats *st)
@@ -162,5 +280,6 @@ int pf_event_decode(const struct nlmsghdr *nlh, struct pf_event *ev)
 	get_addr(eb[PMTUFIX_A_EV_ICMP_SADDR], &ev->icmp_saddr);
 	get_addr(eb[PMTUFIX_A_EV_SADDR], &ev->saddr);
 	get_addr(eb[PMTUFIX_A_EV_DADDR], &ev->daddr);
+	ev->relayed = eb[PMTUFIX_A_EV_RELAYED] != NULL;
 	return 0;
 }

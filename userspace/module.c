@@ -174,6 +174,45 @@ static int mod_mss_stats_get(struct pf_backend *be, struct pf_mss_stats *st)
 	return get_one(be, PMTUFIX_CMD_GET_STATS, decode_mss_stats, st);
 }
 
+static int decode_relay_stats(const struct nlmsghdr *nlh, void *out)
+{
+	pf_stats_free(&((struct pf_relay_stats *)out)->in);
+	return pf_relay_stats_decode(nlh, out);
+}
+
+/* -ENOENT: this module has no relay counters. */
+static int mod_relay_stats_get(struct pf_backend *be, struct pf_relay_stats *st)
+{
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = get_one(be, PMTUFIX_CMD_GET_STATS, decode_relay_stats, st);
+	if (err)
+		pf_stats_free(&st->in);
+	return err;
+}
+
+static int decode_relay(const struct nlmsghdr *nlh, void *out)
+{
+	return pf_relay_decode(nlh, out);
+}
+
+static int mod_relay_get(struct pf_backend *be, struct pf_relay *r)
+{
+	pf_relay_init(r);
+	return get_one(be, PMTUFIX_CMD_GET_RELAY, decode_relay, r);
+}
+
+static void put_relay(struct nlmsghdr *nlh, const void *arg)
+{
+	pf_relay_put(nlh, arg);
+}
+
+static int mod_relay_set(struct pf_backend *be, const struct pf_relay *r)
+{
+	return request(be, PMTUFIX_CMD_SET_RELAY, 0, put_relay, r, NULL, NULL);
+}
+
 struct rule_list {
 	struct pf_mss_rule *v;
 	size_t n, cap;
@@ -446,4 +485,7 @@ const struct pf_backend_ops pf_backend_module = {
 	.mss_set	= mod_mss_set,
 	.events_open	= mod_events_open,
 	.events_next	= mod_events_next,
+	.relay_get	= mod_relay_get,
+	.relay_set	= mod_relay_set,
+	.relay_stats_get = mod_relay_stats_get,
 };

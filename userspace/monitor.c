@@ -92,6 +92,11 @@ void pf_event_print(const struct pf_event *ev, const char *ifname)
 		pf_print_string(PF_ANY, "proto", " %s", pf_proto_name(ev->proto, buf, sizeof(buf)));
 	print_endpoint(" ", "saddr", "sport", &ev->saddr, ev->has_sport, ev->sport);
 	print_endpoint(" -> ", "daddr", "dport", &ev->daddr, ev->has_dport, ev->dport);
+	/* Only when set: events of a module without the relay stay as they were. */
+	if (ev->relayed) {
+		pf_print_bool(PF_JSON, "relayed", NULL, true);
+		pf_print_text(" relayed");
+	}
 	pf_print_text("\n");
 	pf_close_object();
 	pf_print_end();

@@ -50,6 +50,13 @@ const char *const pf_mss_stat_names[] = {
 	[__PMTUFIX_MSS_STAT_MAX]	= NULL,
 };
 
+const char *const pf_relay_out_names[] = {
+	[PMTUFIX_RELAY_OUT_SENT]		= "sent",
+	[PMTUFIX_RELAY_OUT_RATE_LIMITED]	= "rate_limited",
+	[PMTUFIX_RELAY_OUT_UNDELIVERED]		= "undelivered",
+	[__PMTUFIX_RELAY_OUT_MAX]		= NULL,
+};
+
 /* Keywords match exactly: no abbreviations, no case folding. */
 bool pf_matches(const char *arg, const char *keyword)
 {

@@ -32,6 +32,8 @@ extern const char *const pf_dir_names[];
 extern const char *const pf_reason_names[];
 /* What MSS rules did to SYNs: `mss stats` keys and metric labels. */
 extern const char *const pf_mss_stat_names[];
+/* What became of errors handed to the relay: `stats` keys and metric labels. */
+extern const char *const pf_relay_out_names[];
 
 bool pf_matches(const char *arg, const char *keyword);
 int pf_keyword(const char *arg, const char *const *table);

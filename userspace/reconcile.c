@@ -21,6 +21,8 @@ const char *pf_rc_backend_name(const struct pf_ctx *c)
 	return c->ops ? c->ops->name : "none";
 }
 
+static int rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st);
+
 static bool same_uplinks(const struct pf_config *w, const struct pf_config *h)
 {
 	if (!w->n_uplinks)
@@ -107,6 +109,25 @@ static int check_state(struct pf_ctx *c, struct pf_state *st, char *why, size_t 
 	return 0;
 }
 
+/* A module reloaded forgets its relay: this is how the agent notices. */
+static int relay_differs(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t len)
+{
+	struct pf_relay have;
+	int err;
+
+	if (!d->has_relay)
+		return 0;
+	err = c->ops->relay_get ? c->ops->relay_get(c->be, &have) : -EOPNOTSUPP;
+	if (err)
+		return read_failed(c, "the relay", err, why, len);
+	if (!pf_relay_module_equal(&d->relay, &have) ||
+	    (d->relay.ifindex && d->relay.ifindex != have.ifindex)) {
+		snprintf(why, len, "the relay differs from the file");
+		return 1;
+	}
+	return 0;
+}
+
 int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t len)
 {
 	struct pf_mss_rule *rules = NULL;
@@ -136,6 +157,9 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 		snprintf(why, len, "the ip rules or the route of table %u are missing", have.table);
 		return 1;
 	}
+	err = relay_differs(c, d, why, len);
+	if (err)
+		return err;
 	err = c->ops->mss_list ? c->ops->mss_list(c->be, &rules, &n) : -EOPNOTSUPP;
 	if ((err == -EOPNOTSUPP || err == -ENOENT) && !d->n)
 		return 0;
@@ -184,6 +208,26 @@ int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name,
 
 int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
 {
+	int err = rc_collect(c, m, st);
+
+	/* The relay's counters, where the backend keeps them. */
+	m->relay = NULL;
+	if (!err && c->ops && c->ops->relay_stats_get &&
+	    !c->ops->relay_stats_get(c->be, &m->relay_stats))
+		m->relay = &m->relay_stats;
+	return err;
+}
+
+void pf_rc_metrics_free(struct pf_metrics *m, struct pf_stats *st)
+{
+	pf_stats_free(st);
+	if (m->relay)
+		pf_stats_free(&m->relay_stats.in);
+	m->relay = NULL;
+}
+
+static int rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
+{
 	struct pf_mss_rule *rules = NULL;
 	struct pf_config cfg;
 	size_t n = 0;
@@ -213,6 +257,21 @@ int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st)
 	return 0;
 }
 
+/* No prefixes and no device: a module without the relay has nothing to undo. */
+static int relay_off(struct pf_ctx *c)
+{
+	struct pf_relay off;
+	int err;
+
+	if (!c->ops->relay_set)
+		return PF_EXIT_OK;
+	pf_relay_init(&off);
+	err = c->ops->relay_set(c->be, &off);
+	if (err && !(err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)))
+		return pf_fail(c, "relay off", err);
+	return PF_EXIT_OK;
+}
+
 int pf_rc_down(struct pf_ctx *c)
 {
 	struct pf_config off = { .has_rescue = true, .rescue = false };
@@ -232,7 +291,7 @@ int pf_rc_down(struct pf_ctx *c)
 	err = c->ops->mss_flush ? c->ops->mss_flush(c->be) : 0;
 	if (err && err != -EOPNOTSUPP)
 		return pf_fail(c, "mss flush", err);
-	return PF_EXIT_OK;
+	return relay_off(c);
 }
 
 int pf_rc_nft_remove(void)
@@ -262,6 +321,6 @@ int pf_rc_print_metrics(struct pf_ctx *c)
 		return pf_fail(c, "cannot read the counters", err);
 	}
 	pf_metrics_write(pf_print_file(), &m);
-	pf_stats_free(&st);
+	pf_rc_metrics_free(&m, &st);
 	return PF_EXIT_OK;
 }

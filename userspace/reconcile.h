@@ -26,10 +26,11 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 int pf_rc_apply(struct pf_ctx *c, const struct pf_desired *d, const char *name,
 		char *why, size_t len);
 
-/* Fill m (and st, to pf_stats_free()) from the backend and /proc. 0 or -errno. */
+/* Fill m and st from the backend and /proc; pf_rc_metrics_free() them. 0 or -errno. */
 int pf_rc_collect(struct pf_ctx *c, struct pf_metrics *m, struct pf_stats *st);
+void pf_rc_metrics_free(struct pf_metrics *m, struct pf_stats *st);
 
-/* What --down-on-exit removes: nft, all of it; module, rescue and MSS rules. */
+/* What --down-on-exit removes: nft, all of it; module, rescue, MSS rules, relay. */
 int pf_rc_down(struct pf_ctx *c);
 
 /* After moving to the module: remove the nft backend's table, if any. */

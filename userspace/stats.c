@@ -20,6 +20,7 @@ const char pf_usage_stats[] =
 
 static int stats_show(struct pf_ctx *c)
 {
+	struct pf_relay_stats rs;
 	struct pf_stats st;
 	int err;
 
@@ -28,9 +29,19 @@ static int stats_show(struct pf_ctx *c)
 	err = c->ops->stats_get(c->be, &st);
 	if (err)
 		return pf_fail(c, "cannot read the counters", err);
-	pf_stats_print(&st, NULL, "");
-	pf_print_end();
+	pf_open_object(NULL);
+	pf_stats_fields(&st, "");
 	pf_stats_free(&st);
+	/* Relay counters only where the backend keeps them. */
+	err = c->ops->relay_stats_get ? c->ops->relay_stats_get(c->be, &rs) : -ENOENT;
+	if (!err) {
+		pf_relay_stats_print(&rs);
+		pf_stats_free(&rs.in);
+	}
+	pf_close_object();
+	pf_print_end();
+	if (err && err != -ENOENT)
+		return pf_fail(c, "cannot read the relay counters", err);
 	return PF_EXIT_OK;
 }
 

@@ -11,9 +11,15 @@
 
 void pf_stats_print(const struct pf_stats *st, const char *key, const char *indent)
 {
+	pf_open_object(key);
+	pf_stats_fields(st, indent);
+	pf_close_object();
+}
+
+void pf_stats_fields(const struct pf_stats *st, const char *indent)
+{
 	char name[32], jkey[32], fmt[64];
 
-	pf_open_object(key);
 	for (size_t i = 0; i < st->n; i++) {
 		const char *n = pf_reason_name(st->v[i].reason, name, sizeof(name));
 
@@ -21,7 +27,6 @@ void pf_stats_print(const struct pf_stats *st, const char *key, const char *inde
 		pf_print_uint(PF_ANY, pf_reason_key(st->v[i].reason, jkey, sizeof(jkey)),
 			      fmt, st->v[i].value);
 	}
-	pf_close_object();
 }
 
 void pf_mss_print(const struct pf_mss_rule *rules, size_t n)
@@ -111,4 +116,45 @@ void pf_config_print(const struct pf_config *cfg)
 			 cfg->version >> 8 & 0xff, cfg->version & 0xff);
 		pf_print_string(PF_ANY, "module_version", "module: %s\n", buf);
 	}
+}
+
+void pf_relay_print(const struct pf_relay *r)
+{
+	char pfx[PF_PREFIX_STRLEN];
+
+	pf_open_object(NULL);
+	pf_print_bool(PF_ANY, "enabled", "relay: %s\n", r->n_prefixes > 0);
+	pf_open_array("prefixes");
+	for (unsigned int i = 0; i < r->n_prefixes; i++) {
+		pf_format_prefix(&r->prefixes[i], pfx, sizeof(pfx));
+		pf_print_string(PF_ANY, NULL, i ? ",%s" : "prefixes: %s", pfx);
+	}
+	if (r->n_prefixes)
+		pf_print_text("\n");
+	pf_close_array();
+	if (r->n_prefixes) {
+		pf_print_uint(PF_ANY, "rate", "rate: %s/s", r->rate);
+		pf_print_uint(PF_ANY, "burst", " burst %s\n", r->burst);
+	}
+	pf_print_uint(PF_JSON, "ifindex", NULL, r->ifindex);
+	if (r->ifindex)
+		pf_print_uint(PF_TEXT, NULL, "device: ifindex %s (the agent's)\n", r->ifindex);
+	else if (r->n_prefixes)
+		pf_print_text("device: none (no agent receives relayed errors)\n");
+	pf_close_object();
+}
+
+void pf_relay_stats_print(const struct pf_relay_stats *st)
+{
+	char fmt[64];
+
+	pf_print_text("relay out:\n");
+	pf_open_object("relay_out");
+	for (size_t i = 0; i < __PMTUFIX_RELAY_OUT_MAX; i++) {
+		snprintf(fmt, sizeof(fmt), "  %s: %%s\n", pf_relay_out_names[i]);
+		pf_print_uint(PF_ANY, pf_relay_out_names[i], fmt, st->out[i]);
+	}
+	pf_close_object();
+	pf_print_text("relay in:\n");
+	pf_stats_print(&st->in, "relay_in", "  ");
 }

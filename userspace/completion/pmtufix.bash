@@ -67,7 +67,7 @@ _pmtufix()
 				--netns --backend --version --help" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "show set stats mss monitor
-				save apply down doctor agent help" -- "$cur")
+				save apply down doctor agent relay help" -- "$cur")
 		fi
 		return
 	fi
@@ -135,6 +135,31 @@ _pmtufix()
 				;;
 			del)
 				[ "$n" -eq 1 ] && w="$(_pmtufix_prefixes "$prog" "${nsopt[@]}") help"
+				;;
+			esac
+		fi
+		;;
+	relay)
+		if [ "$n" -eq 0 ]; then
+			w="set show off help"
+		elif [ "${args[0]}" = set ]; then
+			# After "set", words go in pairs: an even count means a value is due.
+			local key=""
+			((n % 2)) || key=${args[n - 1]}
+			case $key in
+			port) w="9884" ;;
+			rate) w="20" ;;
+			listen) w="any" ;;
+			peers) w="dns:" ;;
+			?*) ;;
+			*)
+				local k j used=" "
+				for ((j = 1; j < n; j += 2)); do
+					used+="${args[j]} "
+				done
+				for k in prefixes peers port rate burst listen; do
+					[[ $used == *" $k "* ]] || w+=" $k"
+				done
 				;;
 			esac
 		fi

@@ -4,7 +4,7 @@
  *
  * Beyond memory errors (ASan, UBSan, LeakSanitizer) it checks the promise
  * `save` and `apply` make to each other: whatever a file asked for, written
- * back with pf_conf_write() and parsed again, is read without a problem and
+ * back with pf_conf_write() (and pf_conf_write_relay()) and parsed again, is read without a problem and
  * asks for the same thing.
  */
 
@@ -63,6 +63,8 @@ static void round_trip(const struct pf_desired *d)
 		abort();
 	desired_to_config(d, &cfg);
 	pf_conf_write(out, &cfg, d->rules, d->n);
+	if (d->has_relay)
+		pf_conf_write_relay(out, &d->relay);
 	fclose(out);
 	bad = parse(text, len, &again, err);
 	fclose(err);
@@ -77,6 +79,14 @@ static void round_trip(const struct pf_desired *d)
 		    (!d->cfg.has_log || again.cfg.log == d->cfg.log));
 	FUZZ_ASSERT(again.cfg.has_floor == d->cfg.has_floor &&
 		    (!d->cfg.has_floor || again.cfg.floor == d->cfg.floor));
+	FUZZ_ASSERT(again.has_relay == d->has_relay);
+	FUZZ_ASSERT(!d->has_relay || (pf_relay_module_equal(&again.relay, &d->relay) &&
+				      again.relay.n_peers == d->relay.n_peers &&
+				      again.relay.port == d->relay.port &&
+				      !memcmp(again.relay.peers, d->relay.peers,
+					      d->relay.n_peers * sizeof(d->relay.peers[0])) &&
+				      !memcmp(&again.relay.listen, &d->relay.listen,
+					      sizeof(d->relay.listen))));
 	FUZZ_ASSERT(again.n == d->n);
 	for (size_t i = 0; i < d->n; i++)
 		FUZZ_ASSERT(pf_mss_rule_cmp(&again.rules[i], &d->rules[i]) == 0);

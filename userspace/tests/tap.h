@@ -31,5 +31,6 @@ void test_nlack(void);
 void test_doctor(void);
 void test_http(void);
 void test_metrics(void);
+void test_relay(void);
 
 #endif /* PMTUFIX_TAP_H */

@@ -114,6 +114,19 @@ static void help_and_usage(void)
 	is_int(R.rc, 2, "monitor takes no arguments");
 	run("apply");
 	ok(R.rc == 2 && !strncmp(R.err, "pmtufix: apply: expected FILE or -\n", 35), "apply without file");
+	run("relay set prefixes 198.51.100.1/24");
+	ok(R.rc == 2 && !strncmp(R.err, "pmtufix: relay set: prefixes: '198.51.100.1/24' has host "
+					"bits set (did you mean 198.51.100.0/24?)\n", 97),
+	   "relay set with host bits");
+	run("relay set peers 10.0.0.1");
+	ok(R.rc == 2 && strstr(R.err, "prefixes are needed") != NULL, "relay set without prefixes");
+	run("relay set prefixes 10.0.0.0/8 rate 0");
+	ok(R.rc == 2 && strstr(R.err, "rate must be 1..10000, not '0'") != NULL, "relay rate 0");
+	run("relay off now");
+	ok(R.rc == 2 && !strncmp(R.err, "pmtufix: unexpected 'now'\n", 26), "relay off with more");
+	run("relay of");
+	ok(R.rc == 2 && !strncmp(R.err, "pmtufix: unknown relay command 'of'\n", 36),
+	   "unknown relay command");
 	is_str(K.trace, "", "usage errors do not talk to the kernel");
 }
 
@@ -408,6 +421,24 @@ static void save_apply(void)
 		       "apply again: rules already right, not flushed");
 	}
 	free(saved);
+
+	/* A module without the relay: a relay line changes nothing at all. */
+	path = write_file("relay.conf", "set rescue off\nrelay set prefixes 198.51.100.0/24\n");
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "apply %s", path);
+		run(cmd);
+		ok(R.rc == 1 && strstr(R.err, "relay.conf:2: this pmtufix module does not relay "
+				       "errors; nothing was changed"), "apply relay: refused whole");
+		is_str(K.trace, "getfamily get_config mss_get", "apply relay: nothing was set");
+	}
+	run("relay show");
+	ok(R.rc == 1 && strstr(R.err, "this pmtufix module does not relay errors"),
+	   "relay show: a module without the relay");
+	run("-b nft relay off");
+	ok(R.rc == 1 && strstr(R.err, "relay: not available with the nft backend"),
+	   "relay on nft: one message");
 }
 
 static void apply_errors(void)

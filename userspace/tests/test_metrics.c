@@ -87,8 +87,66 @@ static void exposition(void)
 	free(t);
 }
 
+__attribute__((noinline)) static int count(const char *t, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = strstr(t, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void relay(void)
+{
+	struct pf_stat in[] = { { PMTUFIX_REASON_RESCUED, 4 }, { PMTUFIX_REASON_MALFORMED, 2 },
+				{ PMTUFIX_REASON_SEQ_WINDOW, 3 } };
+	struct pf_relay_stats rs = { .out = { 9, 8, 7 }, .in = { in, 3 } };
+	struct pf_relay_counters a = { .send_error = 1, .from_peer = 6, .unknown_peer = 5,
+				       .malformed = 10, .rate_limited = 11, .inject_error = 12 };
+	struct pf_metrics m = { .backend = "module", .relay = &rs, .relay_agent = &a };
+	char *t = render(&m);
+
+	ok(strstr(t, "# TYPE pmtufix_relay_sent_total counter\n") != NULL, "relay sent TYPE");
+	ok(strstr(t, "pmtufix_relay_sent_total{result=\"sent\"} 9\n") != NULL, "relay sent");
+	ok(strstr(t, "pmtufix_relay_sent_total{result=\"rate_limited\"} 8\n") != NULL,
+	   "relay rate_limited (kernel)");
+	ok(strstr(t, "pmtufix_relay_sent_total{result=\"undelivered\"} 7\n") != NULL,
+	   "relay undelivered");
+	ok(strstr(t, "pmtufix_relay_sent_total{result=\"send_error\"} 1\n") != NULL,
+	   "relay send_error (agent)");
+	ok(strstr(t, "pmtufix_relay_sent_total{result=\"from_peer\"} 6\n") != NULL,
+	   "relay from_peer (agent)");
+	ok(strstr(t, "# TYPE pmtufix_relay_received_total counter\n") != NULL,
+	   "relay received TYPE");
+	ok(strstr(t, "pmtufix_relay_received_total{result=\"rescued\"} 4\n") != NULL,
+	   "relayed in: rescued");
+	ok(strstr(t, "pmtufix_relay_received_total{result=\"seq_window\"} 3\n") != NULL,
+	   "relayed in: a kernel reason by its key");
+	ok(strstr(t, "pmtufix_relay_received_total{result=\"malformed\"} 12\n") != NULL,
+	   "relayed in: malformed is the kernel's and the agent's sum");
+	is_int(count(t, "result=\"malformed\""), 1, "malformed: one sample, not two");
+	ok(strstr(t, "pmtufix_relay_received_total{result=\"unknown_peer\"} 5\n") != NULL,
+	   "relayed in: unknown_peer");
+	ok(strstr(t, "pmtufix_relay_received_total{result=\"rate_limited\"} 11\n") != NULL,
+	   "relayed in: rate_limited (agent)");
+	free(t);
+
+	/* The agent without relay counters in the module (nft): its own only. */
+	m = (struct pf_metrics){ .backend = "nft", .relay_agent = &a };
+	t = render(&m);
+	ok(strstr(t, "pmtufix_relay_received_total{result=\"malformed\"} 10\n") != NULL &&
+	   !strstr(t, "result=\"sent\""), "agent only: its counters, no kernel ones");
+	free(t);
+
+	m = (struct pf_metrics){ .backend = "module" };
+	t = render(&m);
+	ok(!strstr(t, "pmtufix_relay_"), "no relay counters read: no relay families");
+	free(t);
+}
+
 void test_metrics(void)
 {
 	rpf();
 	exposition();
+	relay();
 }

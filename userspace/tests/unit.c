@@ -19,5 +19,6 @@ int main(void)
 	test_doctor();
 	test_http();
 	test_metrics();
+	test_relay();
 	return tap_done();
 }

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The agent's part of the relay, on the module backend: the relay device
+ * (TUN) where errors relayed to this node are written for the module to
+ * judge, the module's relay group where errors this node has no flow for
+ * arrive, and the UDP socket between peers. Everything runs in the agent's
+ * epoll loop and never blocks it; DNS runs in relay_peers.c's thread.
+ */
+#ifndef PMTUFIX_RELAY_AGENT_H
+#define PMTUFIX_RELAY_AGENT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "model.h"
+
+#define PF_RELAY_IFNAME	"pmtufix0"
+
+/* Its descriptors are added to epfd with tags tag .. tag + PF_RA_TAGS - 1. */
+#define PF_RA_TAGS	3
+
+struct pf_relay_agent;
+
+/*
+ * Create the device, bind the UDP socket, start resolving peers, join the
+ * relay group. 0 or -errno, with why filled.
+ */
+int pf_ra_open(struct pf_relay_agent **ra, const struct pf_relay *cfg, int epfd,
+	       uint64_t tag, char *why, size_t len);
+void pf_ra_close(struct pf_relay_agent *ra);
+
+uint32_t pf_ra_ifindex(const struct pf_relay_agent *ra);
+/* A tag of ours was ready. */
+void pf_ra_event(struct pf_relay_agent *ra, uint64_t tag);
+/* The module came back (its family id and groups changed): join again. */
+int pf_ra_rejoin(struct pf_relay_agent *ra);
+/* SIGHUP: resolve the peers again now. */
+void pf_ra_resolve(struct pf_relay_agent *ra);
+
+const struct pf_relay_counters *pf_ra_counters(const struct pf_relay_agent *ra);
+
+/*
+ * Token bucket of the receiving side: rate per second, burst at once.
+ * true when one more may pass at now_ns (CLOCK_MONOTONIC). Pure.
+ */
+struct pf_bucket {
+	uint32_t rate, burst;
+	uint64_t tokens_milli;		/* thousandths of a token */
+	uint64_t last_ns;
+};
+void pf_bucket_init(struct pf_bucket *b, uint32_t rate, uint32_t burst, uint64_t now_ns);
+bool pf_bucket_take(struct pf_bucket *b, uint64_t now_ns);
+
+#endif /* PMTUFIX_RELAY_AGENT_H */
