@@ -117,7 +117,8 @@ def setns(ns):
         os.close(fd)
 
 
-def main():
+def parser():
+    """The command line, also for tools that build errors without sending."""
     ap = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
         epilog=__doc__.split('\n\n', 1)[1],
@@ -193,6 +194,11 @@ def main():
     g.add_argument('--hex', action='store_true',
                    help='print the packet in hex, send nothing')
     g.add_argument('-v', '--verbose', action='store_true')
+    return ap
+
+
+def main():
+    ap = parser()
     a = ap.parse_args()
 
     try:

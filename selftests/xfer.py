@@ -87,6 +87,9 @@ def main():
                     help='address the listener binds and the connector dials')
     ap.add_argument('--port', type=int, default=0,
                     help='TCP port (default: any free port)')
+    ap.add_argument('--connect-addr', default=None,
+                    help='address the connector dials, if not --addr '
+                         '(a service address the listener sits behind, DNAT)')
     ap.add_argument('--bind', default=None,
                     help='source address of the connecting socket')
     ap.add_argument('--sender', choices=('listener', 'connector'),
@@ -124,7 +127,7 @@ def main():
         if args.bind:
             csock.bind((args.bind, 0))
         csock.setblocking(False)
-        csock.connect_ex((args.addr, port))
+        csock.connect_ex((args.connect_addr or args.addr, port))
         setns('-')
     except OSError as e:
         print('result=error error=%r' % (str(e),))
