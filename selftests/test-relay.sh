@@ -1,0 +1,456 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317,SC2119 # cases run through $tests; optional args
+#
+# test-relay.sh - frag-needed errors that land on the wrong node are relayed
+# to the node that owns the flow, and judged there as strictly as direct ones.
+#
+#                                  $RTR (the L3 switch)
+#   $CLI 10.10.20.20 ---- r_cli 10.10.20.1  MTU 1500
+#     MTU 9000             r_a 10.10.10.1  ------ eth1 10.10.10.11  $NA (owner)
+#                          r_b 10.10.11.1  ------ eth1 10.10.11.12  $NB
+#                          r_c 10.10.12.1  ------ eth1 10.10.12.13  $NC (relay_three)
+#                          lo 172.20.20.2 (mgmt), r_ma/r_mb/r_mc -- eth0 172.20.20.1x/24
+#
+# Every node has the VIP 10.10.99.99/32 on lo and rp_filter=1, and routes
+# 172.20.20.0/24 out eth0: the router's errors (source 172.20.20.2, arriving on
+# eth1) fail strict RPF everywhere. The router sends what comes from the client
+# (iif r_cli, table 100) for the VIP to $NA, its own errors for the VIP (main
+# table) to $NB: the ECMP split made deterministic. $NA listens on the VIP and
+# sends 64 KiB to the client; r_cli's MTU 1500 makes the router send
+# frag-needed, which lands on $NB, which has no such flow.
+#
+# relay_control  errors routed to $NA itself: the module alone rescues them
+# relay_off      the split, no relay: the transfer stalls, $NA learns nothing
+# relay_on       agents with the relay line: the transfer completes, $NA's route
+#                cache shows 1500, $NB counts it sent, $NA counts it rescued;
+#                $NA relays nothing it received
+# relay_dnat     a pod on $NA behind DNAT (VIP:7200 -> pod) learns the MTU
+# relay_forged   datagrams to $NA's relay port: a relayed error with a wrong
+#                sequence number from a peer's address changes nothing; from a
+#                non-peer: unknown_peer; garbage, truncated, oversized: malformed;
+#                the agent keeps serving
+# relay_flood    500 no-flow errors at $NB: relayed up to the rate limit only
+# relay_three    three nodes: the error reaches $NA and $NC; $NC has no flow and
+#                drops it; nobody relays a relayed error (no loop)
+#
+# Usage: test-relay.sh [-t "case ..."] [-v]
+#   PMTUFIX_CLI, PMTUFIX_KO: see lib.sh
+
+dir=${BASH_SOURCE[0]%/*}
+[[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
+# shellcheck source=topo.sh
+source "$dir/topo.sh" || exit 1
+
+: "${WORK_TIMEOUT:=15}"
+: "${STALL_TIMEOUT:=4}"
+: "${PMTUFIX_CLI:=$SELFTESTS_DIR/../build/bin/pmtufix}"
+
+VIP=10.10.99.99
+NA_IP=10.10.10.11 NB_IP=10.10.11.12 NC_IP=10.10.12.13
+MGMT=172.20.20.2
+RELAY_PORT=9884
+HTTP_PORT=9883
+DNAT_PORT=7200
+NA='' NB='' NC='' POD=''
+
+tests="
+	relay_control	errors routed to the owner: the module alone rescues them
+	relay_off	errors land on the other node, no relay: the transfer stalls
+	relay_on	the relay brings the error to the owner: the transfer completes
+	relay_dnat	a pod behind DNAT on the owner learns the MTU from a relayed error
+	relay_forged	forged, foreign, garbage datagrams change nothing and are counted
+	relay_flood	a flood of no-flow errors is relayed up to the rate limit only
+	relay_three	three nodes: relayed to both, dropped where there is no flow, no loop"
+
+na() { ns_exec "$NA" "$@"; }
+nb() { ns_exec "$NB" "$@"; }
+
+# node NS N INDEX: node N (a, b, c) behind the router's r_N and r_mN.
+__node()
+{
+	local ns=$1 n=$2 i=$3
+	local -a kv
+
+	ip -batch - <<-EOF || return 1
+		link add r_$n netns $RTR mtu 9000 type veth peer name eth1 netns $ns mtu 9000
+		link add r_m$n netns $RTR type veth peer name eth0 netns $ns
+	EOF
+	rtr ip -batch - <<-EOF || return 1
+		link set r_$n up
+		link set r_m$n up
+		addr add 10.10.1$i.1/24 dev r_$n
+		route add 172.20.20.1$((i + 1))/32 dev r_m$n scope link src $MGMT
+	EOF
+	ns_exec "$ns" ip -batch - <<-EOF || return 1
+		link set lo up
+		link set eth1 up
+		link set eth0 up
+		addr add $VIP/32 dev lo
+		addr add 10.10.1$i.1$((i + 1))/24 dev eth1
+		addr add 172.20.20.1$((i + 1))/24 dev eth0
+		route add default via 10.10.1$i.1 dev eth1
+	EOF
+	mapfile -t kv < <(__topo_sysctls 1 0 0 eth0 eth1)
+	ns_sysctl "$ns" "${kv[@]}"
+}
+
+# errors_to NODE_IP: where the router sends its own packets for the VIP.
+errors_to()
+{
+	rtr ip route replace "$VIP/32" via "$1" src "$MGMT"
+}
+
+setup_relay()
+{
+	local -a kv
+
+	setup_ns -L CLI RTR NA NB || return 1
+	ip link add eth1 netns "$CLI" mtu 9000 type veth peer name r_cli netns "$RTR" mtu 1500 ||
+		return 1
+	cli ip -batch - <<-EOF || return 1
+		link set lo up
+		link set eth1 up
+		addr add $CLI_IP/24 dev eth1
+		route add default via $RTR_CLI_IP dev eth1
+	EOF
+	rtr ip -batch - <<-EOF || return 1
+		link set lo up
+		addr add $MGMT/32 dev lo
+		link set r_cli up
+		addr add $RTR_CLI_IP/24 dev r_cli
+	EOF
+	__node "$NA" a 0 && __node "$NB" b 1 || return 1
+	mapfile -t kv < <(__topo_sysctls 0 1 2 r_cli r_a r_b r_ma r_mb)
+	ns_sysctl "$RTR" "${kv[@]}" || return 1
+	rtr ip route add "$VIP/32" via "$NA_IP" table 100 || return 1
+	rtr ip rule add iif r_cli lookup 100 pref 100 || return 1
+	errors_to "$NB_IP"
+}
+
+add_node_c()
+{
+	local -a kv
+
+	setup_ns -L NC || return 1
+	__node "$NC" c 2 || return 1
+	mapfile -t kv < <(__topo_sysctls 0 1 2 r_c r_mc)
+	ns_sysctl "$RTR" "${kv[@]}"
+}
+
+must_setup_relay()
+{
+	setup_relay && return 0
+	RET=$ksft_fail
+	retmsg="cannot build the topology"
+	return 1
+}
+
+# The owner's transfer: $NA sends BYTES from the VIP to the client.
+owner_transfer()
+{
+	xfer "$NA" "$CLI" "$VIP" "$1" --bytes "${2:-65536}" --sender listener
+}
+
+AGENT_LOG=''
+# agent_start NS CONF: the agent in NS, module backend, until /healthz is 200.
+agent_start()
+{
+	local ns=$1 conf=$2 i
+
+	lib_tmpdir
+	AGENT_LOG=$LIB_TMPDIR/agent.${ns%%-*}.log
+	ns_spawn "$ns" "$AGENT_LOG" "$PMTUFIX_CLI" --backend module agent --config "$conf" \
+		--listen "127.0.0.1:$HTTP_PORT"
+	for ((i = 0; i < 100; i++)); do
+		[[ $(http_code "$ns" /healthz) == 200 ]] && return 0
+		kill -0 "$SPAWNED_PID" 2>/dev/null || break
+		lib_sleep 0.1
+	done
+	retmsg="the agent in ${ns%%-*} is not healthy: $(http "$ns" /healthz) $(cat "$AGENT_LOG")"
+	return 1
+}
+
+http() # NS PATH
+{
+	ip netns exec "$1" curl -s -m 5 "http://127.0.0.1:$HTTP_PORT$2"
+}
+
+http_code() # NS PATH
+{
+	ip netns exec "$1" curl -s -m 5 -o /dev/null -w '%{http_code}' \
+		"http://127.0.0.1:$HTTP_PORT$2"
+}
+
+# metric NS NAME{LABELS}: its value in the agent's /metrics (0 when absent).
+metric()
+{
+	local line v=0
+
+	while read -r line; do
+		[[ $line == "$2 "* ]] && v=${line##* }
+	done < <(http "$1" /metrics)
+	echo "${v%%.*}"
+}
+
+sent() { metric "$1" "pmtufix_relay_sent_total{result=\"${2:-sent}\"}"; }
+received() { metric "$1" "pmtufix_relay_received_total{result=\"$2\"}"; }
+
+# relay_conf NAME PEER...: the file every node reads.
+relay_conf()
+{
+	local f=$LIB_TMPDIR/$1 peers
+
+	shift
+	peers=$(IFS=,; echo "$*")
+	printf '%s\n' "set rescue on" \
+		"relay set prefixes $VIP/32 peers $peers rate ${RELAY_RATE:-20}" >"$f"
+	echo "$f"
+}
+
+start_agents() # NS...: agents with the relay towards every node given
+{
+	local conf ns ips=() n
+
+	lib_tmpdir
+	for ns; do
+		case $ns in
+		"$NA") ips+=("$NA_IP") ;;
+		"$NB") ips+=("$NB_IP") ;;
+		"$NC") ips+=("$NC_IP") ;;
+		esac
+	done
+	conf=$(relay_conf relay.conf "${ips[@]}")
+	for ns; do
+		agent_start "$ns" "$conf" || return 1
+	done
+	# Each agent skips its own address: one file serves every node.
+	for n in "$@"; do
+		ns_exec "$n" ip -o link show pmtufix0 >/dev/null 2>&1 || {
+			retmsg="no relay device in ${n%%-*}: $(cat "$LIB_TMPDIR/agent.${n%%-*}.log")"
+			return 1
+		}
+	done
+}
+
+relay_control()
+{
+	local name="control: errors routed to the owner"
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	errors_to "$NA_IP"
+	owner_transfer "$WORK_TIMEOUT"
+	check_err $? "the transfer did not complete: $XFER_OUT"
+	check_route_mtu "$NA" "$CLI_IP" 1500 "the owner"
+	log_test "$name: the module alone rescues them, the transfer completes"
+}
+
+relay_off()
+{
+	local name="no relay"
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	owner_transfer "$STALL_TIMEOUT"
+	check_fail $? "the transfer completed without the relay: the split does not work"
+	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
+	check_err $? "the owner learnt mtu $(route_mtu "$NA" "$CLI_IP") without the relay"
+	log_test "$name: the errors land on the other node, the transfer stalls"
+}
+
+relay_on()
+{
+	local name="relay" out
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	start_agents "$NA" "$NB"
+	check_err $? "$retmsg"
+	owner_transfer "$WORK_TIMEOUT"
+	check_err $? "the transfer did not complete: $XFER_OUT"
+	check_route_mtu "$NA" "$CLI_IP" 1500 "the owner"
+	log_test "$name: the transfer through the VIP completes"
+
+	(($(sent "$NB") >= 1))
+	check_err $? "the other node counts $(sent "$NB") relayed errors sent"
+	(($(received "$NA" rescued) >= 1))
+	check_err $? "the owner counts $(received "$NA" rescued) relayed errors rescued"
+	(($(sent "$NA") == 0))
+	check_err $? "the owner relayed $(sent "$NA") errors: it has the flow"
+	out=$("$PMTUFIX_CLI" -n "$NA" relay show 2>&1)
+	[[ $out == *"$VIP/32"* ]]
+	check_err $? "relay show on the owner: $out"
+	log_test "$name: counted sent on the other node, rescued on the owner, shown"
+}
+
+relay_dnat()
+{
+	local name="relay to a pod behind DNAT"
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	setup_ns -L POD || { log_test "$name: setup"; return; }
+	ip link add eth0 netns "$POD" mtu 9000 type veth peer name vpod netns "$NA" mtu 9000
+	pod ip -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add $POD_IP/24 dev eth0
+		route add default via $SRV_POD_IP dev eth0
+	EOF
+	na ip -batch - <<-EOF
+		link set vpod up
+		addr add $SRV_POD_IP/24 dev vpod
+	EOF
+	ns_sysctl "$NA" net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=1 \
+		net.ipv4.conf.vpod.rp_filter=1 net.ipv4.conf.eth1.rp_filter=1 \
+		net.ipv4.conf.eth0.rp_filter=1
+	ns_sysctl "$POD" "net.ipv4.conf.all.rp_filter=1" "?net.ipv6.conf.all.disable_ipv6=1"
+	na nft -f - <<-EOF
+		table ip pmtufix_test_dnat {
+			chain prerouting {
+				type nat hook prerouting priority dstnat; policy accept;
+				ip daddr $VIP tcp dport $DNAT_PORT dnat to $POD_IP
+			}
+		}
+	EOF
+	check_err $? "cannot set up DNAT"
+	start_agents "$NA" "$NB"
+	check_err $? "$retmsg"
+	xfer "$POD" "$CLI" "$POD_IP" "$WORK_TIMEOUT" --connect-addr "$VIP" \
+		--port "$DNAT_PORT" --bytes 65536 --sender listener
+	check_err $? "the transfer from the pod did not complete: $XFER_OUT"
+	check_route_mtu "$POD" "$CLI_IP" 1500 "the pod"
+	(($(received "$NA" rescued) >= 1))
+	check_err $? "the owner counts $(received "$NA" rescued) relayed errors rescued"
+	log_test "$name: the pod learns mtu 1500, the transfer completes"
+}
+
+# relay_datagram NS TO KIND [forge_icmp.py args]: one datagram to TO:RELAY_PORT
+# from NS: "good" (a relay datagram around the forged error), "garbage",
+# "truncated", "oversized".
+relay_datagram()
+{
+	local ns=$1 to=$2 kind=$3
+
+	shift 3
+	ip netns exec "$ns" "$PYTHON" "$SELFTESTS_DIR/relay_send.py" --to "$to" \
+		--port "$RELAY_PORT" --kind "$kind" -- "$@"
+}
+
+relay_forged()
+{
+	local name="forged datagrams" holder seq r0 m0 u0 before
+	local -a quote
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	start_agents "$NA" "$NB"
+	check_err $? "$retmsg"
+	lib_tmpdir
+	holder=$LIB_TMPDIR/holder.log
+	ns_spawn_ready "$NA" "$holder" ready "$PYTHON" -c "
+import sys, time
+from flows import tcp_pair, send_seq
+l, a, c = tcp_pair('$NA', '$VIP', 7100, '$CLI', '$CLI_IP', 7101)
+print('ready', send_seq(a), flush=True)
+time.sleep(3600)"
+	check_err $? "the flow holder did not start: $(cat "$holder")"
+	seq=${READY_ARGS[0]:-}
+	quote=(--src "$MGMT" --dst "$VIP" --mtu 1400 --inner-src "$VIP" --inner-dst "$CLI_IP"
+	       --proto tcp --sport 7100 --dport 7101)
+	r0=$(received "$NA" rescued)
+	before=$(received "$NA" seq_window)
+	relay_datagram "$NB" "$NA_IP" good "${quote[@]}" --seq $((seq + 100000))
+	busywait 3000 test "$(received "$NA" seq_window)" -gt "$before"
+	check_err $? "a wrong sequence from a peer is not counted as seq_window"
+	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
+	check_err $? "a wrong sequence from a peer changed the PMTU"
+	log_test "$name: a wrong sequence from a peer's address changes nothing"
+
+	u0=$(received "$NA" unknown_peer)
+	relay_datagram "$CLI" "$NA_IP" good "${quote[@]}" --seq "$seq"
+	busywait 3000 test "$(received "$NA" unknown_peer)" -gt "$u0"
+	check_err $? "a datagram from a non-peer is not counted as unknown_peer"
+	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
+	check_err $? "a datagram from a non-peer changed the PMTU"
+	log_test "$name: a datagram from a non-peer is dropped and counted"
+
+	m0=$(received "$NA" malformed)
+	relay_datagram "$NB" "$NA_IP" garbage
+	relay_datagram "$NB" "$NA_IP" truncated "${quote[@]}" --seq "$seq"
+	relay_datagram "$NB" "$NA_IP" oversized "${quote[@]}" --seq "$seq"
+	busywait 3000 test "$(received "$NA" malformed)" -ge $((m0 + 3))
+	check_err $? "malformed: $(received "$NA" malformed), not $m0 + 3"
+	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
+	check_err $? "a malformed datagram changed the PMTU"
+	[[ $(http_code "$NA" /healthz) == 200 ]]
+	check_err $? "the agent stopped serving"
+	log_test "$name: garbage, truncated and oversized are dropped and counted"
+
+	relay_datagram "$NB" "$NA_IP" good "${quote[@]}" --seq "$seq"
+	busywait 3000 test "$(received "$NA" rescued)" -gt "$r0"
+	check_err $? "the right sequence from a peer is not rescued"
+	check_route_mtu "$NA" "$CLI_IP" 1400 "the owner"
+	log_test "$name: the right sequence from a peer is judged and rescued"
+}
+
+relay_flood()
+{
+	local name="flood" s l n=500
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	RELAY_RATE=20 start_agents "$NA" "$NB"
+	check_err $? "$retmsg"
+	# No flow anywhere: every one is a candidate for the relay.
+	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$RTR" --src "$MGMT" --dst "$VIP" \
+		--inner-src "$VIP" --inner-dst "$CLI_IP" --proto tcp --sport 7300 \
+		--dport 7301 --count "$n" >/dev/null
+	check_err $? "cannot send the flood"
+	busywait 3000 test "$(sent "$NB")" -gt 0
+	s=$(sent "$NB"); l=$(sent "$NB" rate_limited)
+	log_info "flood of $n: sent $s, rate-limited $l"
+	# burst 40 at rate 20, and however long the flood took (well under 5 s)
+	((s >= 1 && s <= 40 + 20 * 5 && s + l <= n))
+	check_err $? "sent $s of $n, rate-limited $l"
+	((l >= n - 40 - 20 * 5))
+	check_err $? "only $l of $n rate-limited"
+	(($(sent "$NA") == 0))
+	check_err $? "the owner relayed $(sent "$NA") errors it received"
+	log_test "$name: $n no-flow errors: $s relayed, $l over the rate"
+}
+
+relay_three()
+{
+	local name="three nodes"
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	add_node_c || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	start_agents "$NA" "$NB" "$NC"
+	check_err $? "$retmsg"
+	owner_transfer "$WORK_TIMEOUT"
+	check_err $? "the transfer did not complete: $XFER_OUT"
+	check_route_mtu "$NA" "$CLI_IP" 1500 "the owner"
+	lib_sleep 1
+	(($(received "$NC" rescued) == 0 && $(received "$NC" no_flow) >= 1))
+	check_err $? "the third node: rescued $(received "$NC" rescued), no_flow $(received "$NC" no_flow)"
+	(($(sent "$NA") == 0 && $(sent "$NC") == 0))
+	check_err $? "relayed again: owner $(sent "$NA"), third node $(sent "$NC")"
+	log_test "$name: relayed to both, the third node drops it, nobody relays it again"
+}
+
+tests_parse_args "$@"
+
+require_root
+require_cmd ip nft curl "$PYTHON"
+require_pmtufix
+# The agent's relay device; the node appears when the tun module is loaded.
+[[ -c /dev/net/tun ]] || modprobe tun 2>/dev/null
+[[ -c /dev/net/tun ]] || ksft_skip_all "no /dev/net/tun"
+log_info "kernel $(uname -r), $($PMTUFIX_CLI -V)"
+
+tests_run
+
+ksft_finish
