@@ -15,6 +15,9 @@ Plain netlink, no library, acting in the current network namespace:
       join the relay group; print "ready" (or "error ERRNO" and exit 1), then
       "packet IFINDEX HEX" for each relayed error; exit after N of them or S
       seconds.
+  relay_nl.py events --timeout S [--count N]
+      join the events group; print "ready", then "event REASON relayed|direct"
+      for each decision; exit after N of them or S seconds.
   relay_nl.py tunwrite DEV HEX
       write one IPv4 packet into the TUN device DEV (IFF_TUN | IFF_NO_PI).
 """
@@ -49,7 +52,11 @@ NLMSGERR_ATTR_MSG = 1
 PMTUFIX_CMD_GET_STATS = 3
 PMTUFIX_CMD_GET_RELAY = 10
 PMTUFIX_CMD_SET_RELAY = 11
+PMTUFIX_CMD_EVENT = 9
 PMTUFIX_CMD_RELAY = 12
+PMTUFIX_A_EVENT = 8
+PMTUFIX_A_EV_REASON = 1
+PMTUFIX_A_EV_RELAYED = 10
 PMTUFIX_A_RELAY = 12
 PMTUFIX_A_RELAY_OUT_STATS = 13
 PMTUFIX_A_RELAY_IN_STATS = 14
@@ -202,10 +209,26 @@ def cmd_stats(nl, a):
     return 0
 
 
-def cmd_listen(nl, a):
+def relay_line(m):
+    if m[0] != PMTUFIX_CMD_RELAY:
+        return None
+    d = dict(attrs(m[4:]))
+    return 'packet %d %s' % (struct.unpack('=I', d[PMTUFIX_A_IFINDEX])[0],
+                             d[PMTUFIX_A_RELAY_PACKET].hex())
+
+
+def event_line(m):
+    if m[0] != PMTUFIX_CMD_EVENT:
+        return None
+    ev = dict(attrs(dict(attrs(m[4:])).get(PMTUFIX_A_EVENT, b'')))
+    return 'event %s %s' % (REASONS[struct.unpack('=I', ev[PMTUFIX_A_EV_REASON])[0]],
+                            'relayed' if PMTUFIX_A_EV_RELAYED in ev else 'direct')
+
+
+def cmd_listen(nl, a, group='relay', line=relay_line):
     try:
         nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
-                           nl.groups['relay'])
+                           nl.groups[group])
     except OSError as e:
         print('error %d' % e.errno, flush=True)
         return 1
@@ -221,12 +244,10 @@ def cmd_listen(nl, a):
             mlen, mtype = struct.unpack_from('=IH', data, off)
             m = data[off + 16:off + mlen]
             off += (mlen + 3) & ~3
-            if mtype != nl.family or m[0] != PMTUFIX_CMD_RELAY:
-                continue
-            d = dict(attrs(m[4:]))
-            print('packet %d %s' % (struct.unpack('=I', d[PMTUFIX_A_IFINDEX])[0],
-                                    d[PMTUFIX_A_RELAY_PACKET].hex()), flush=True)
-            n += 1
+            text = line(m) if mtype == nl.family else None
+            if text:
+                print(text, flush=True)
+                n += 1
     return 0
 
 
@@ -253,6 +274,9 @@ def main():
     s = sub.add_parser('listen')
     s.add_argument('--timeout', type=float, required=True)
     s.add_argument('--count', type=int, default=1 << 30)
+    s = sub.add_parser('events')
+    s.add_argument('--timeout', type=float, required=True)
+    s.add_argument('--count', type=int, default=1 << 30)
     s = sub.add_parser('tunwrite')
     s.add_argument('dev')
     s.add_argument('hex')
@@ -260,6 +284,8 @@ def main():
     if a.cmd == 'tunwrite':
         return cmd_tunwrite(a)
     nl = Genl()
+    if a.cmd == 'events':
+        return cmd_listen(nl, a, 'events', event_line)
     return {'set': cmd_set, 'get': cmd_get, 'stats': cmd_stats,
             'listen': cmd_listen}[a.cmd](nl, a)
 

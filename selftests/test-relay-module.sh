@@ -36,8 +36,8 @@ tests="
 	out_lo	an error looped back is not relayed
 	out_undelivered	no listener, or too long: undelivered
 	out_rate	a burst of errors: burst sent, the rest rate-limited
-	in_rescued	relayed error quoting our flow: PMTU learnt, rescued
-	in_rejected	relayed error with a wrong sequence or no flow: dropped, counted"
+	in_rescued	relayed error quoting our flow: PMTU learnt, rescued, event flagged relayed
+	in_rejected	relayed error with a wrong sequence or no flow: dropped, counted, event flagged relayed"
 
 node() { ns_exec "$NODE" "$@"; }
 
@@ -117,21 +117,23 @@ forge_hex()
 	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --hex "${FORGE[@]}"
 }
 
-# listen TIMEOUT [COUNT]: a listener of the relay group in the node, its
-# output in $LISTEN_LOG; false if it could not join.
+# listen TIMEOUT [COUNT [WHAT]]: a listener of the relay group (WHAT
+# "events": of the events group) in the node, its output in $LISTEN_LOG;
+# false if it could not join.
 listen()
 {
 	lib_tmpdir || return 1
 	LISTEN_LOG=$(mktemp "$LIB_TMPDIR/listen.XXXXXX") || return 1
 	ns_spawn_ready "$NODE" "$LISTEN_LOG" ready "$PYTHON" "$SELFTESTS_DIR/relay_nl.py" \
-		listen --timeout "$1" ${2:+--count "$2"}
+		"${3:-listen}" --timeout "$1" ${2:+--count "$2"}
 	LISTEN_PID=$SPAWNED_PID
 }
 
-# listened: wait for the listener to end; the packets it got in PACKETS.
+# listened: wait for the listener to end; the packets (or events) it got in
+# PACKETS.
 listened()
 {
-	local i w
+	local i w rest
 
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$LISTEN_PID" 2>/dev/null || break
@@ -139,7 +141,7 @@ listened()
 	done
 	PACKETS=()
 	while read -r w rest; do
-		[[ $w == packet ]] && PACKETS+=("$rest")
+		[[ $w == packet || $w == event ]] && PACKETS+=("$rest")
 	done <"$LISTEN_LOG"
 }
 
@@ -414,8 +416,12 @@ in_case()
 	snapshot || check_err 1 "cannot read the counters"
 	hex=$("$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --hex --src "$RTR_IP" --dst "$VIP" \
 		--mtu 1300 --inner-src "$VIP" --inner-dst "$CLI_IP" --proto tcp "$@")
+	listen 5 1 events || check_err 1 "cannot join the events group: $(<"$LISTEN_LOG")"
 	relay_nl "$NODE" tunwrite rl0 "$hex"
 	check_err $? "cannot write into the TUN"
+	listened
+	[[ ${PACKETS[*]} == "${key#relay_in.} relayed" ]]
+	check_err $? "events: '${PACKETS[*]}', not '${key#relay_in.} relayed'"
 	for ((i = 0; i < 20; i++)); do
 		mtu=$(ns_route_mtu "$NODE" "$CLI_IP" from "$VIP")
 		[[ -n $want && -n $mtu ]] && break
