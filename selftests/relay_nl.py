@@ -10,7 +10,9 @@ Plain netlink, no library, acting in the current network namespace:
       "error ERRNO MESSAGE" (exit 1).
   relay_nl.py get     get-relay: "off", or "prefix ADDR/LEN", "rate N",
                       "burst N", "ifindex N" lines
-  relay_nl.py stats   "relay_out.NAME N" and "relay_in.NAME N" lines
+  relay_nl.py stats   "stats.NAME N", "relay_out.NAME N" and "relay_in.NAME N"
+                      lines
+  relay_nl.py rescue on|off   set-config: the rescue switch
   relay_nl.py listen --timeout S [--count N]
       join the relay group; print "ready" (or "error ERRNO" and exit 1), then
       "packet IFINDEX HEX" for each relayed error; exit after N of them or S
@@ -49,7 +51,10 @@ NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
 
 # kmod/uapi/pmtufix.h
+PMTUFIX_CMD_SET_CONFIG = 2
 PMTUFIX_CMD_GET_STATS = 3
+PMTUFIX_A_RESCUE_ENABLED = 2
+PMTUFIX_A_STATS = 6
 PMTUFIX_CMD_GET_RELAY = 10
 PMTUFIX_CMD_SET_RELAY = 11
 PMTUFIX_CMD_EVENT = 9
@@ -198,7 +203,8 @@ def cmd_get(nl, a):
 def cmd_stats(nl, a):
     reply = nl.request(nl.family, PMTUFIX_CMD_GET_STATS)
     for t, v in attrs(reply):
-        names = {PMTUFIX_A_RELAY_OUT_STATS: ('relay_out', RELAY_OUT),
+        names = {PMTUFIX_A_STATS: ('stats', REASONS),
+                 PMTUFIX_A_RELAY_OUT_STATS: ('relay_out', RELAY_OUT),
                  PMTUFIX_A_RELAY_IN_STATS: ('relay_in', REASONS)}.get(t)
         if not names:
             continue
@@ -206,6 +212,13 @@ def cmd_stats(nl, a):
             if 1 <= ct <= len(names[1]):
                 print('%s.%s %d' % (names[0], names[1][ct - 1],
                                     struct.unpack('=Q', cv)[0]))
+    return 0
+
+
+def cmd_rescue(nl, a):
+    nl.request(nl.family, PMTUFIX_CMD_SET_CONFIG,
+               attr(PMTUFIX_A_RESCUE_ENABLED, struct.pack('=B', a.state == 'on')))
+    print('ok')
     return 0
 
 
@@ -271,6 +284,8 @@ def main():
     s.add_argument('--empty', action='store_true')
     sub.add_parser('get')
     sub.add_parser('stats')
+    s = sub.add_parser('rescue')
+    s.add_argument('state', choices=['on', 'off'])
     s = sub.add_parser('listen')
     s.add_argument('--timeout', type=float, required=True)
     s.add_argument('--count', type=int, default=1 << 30)
@@ -287,6 +302,7 @@ def main():
     if a.cmd == 'events':
         return cmd_listen(nl, a, 'events', event_line)
     return {'set': cmd_set, 'get': cmd_get, 'stats': cmd_stats,
+            'rescue': cmd_rescue,
             'listen': cmd_listen}[a.cmd](nl, a)
 
 

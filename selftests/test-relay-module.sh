@@ -32,6 +32,7 @@ tests="
 	config	set-relay, get-relay, off; refusals change nothing
 	userns	an unprivileged user namespace can neither set nor listen
 	out_noflow	an error for no flow of ours reaches the relay group, bytes identical
+	out_rpf_rescue_off	relayed whatever RPF and the rescue switch say
 	out_flow	an error for a flow of ours is not relayed
 	out_lo	an error looped back is not relayed
 	out_undelivered	no listener, or too long: undelivered
@@ -81,7 +82,8 @@ moved()
 }
 
 # expect_moves "KEY=N ...": after a snapshot, these counters moved by N, all
-# other relay counters not at all.
+# others (the rescue's stats.*, relay_out.*, relay_in.*) not at all: each
+# packet is counted once, by the rescue or the relay.
 expect_moves()
 {
 	local -A want=()
@@ -312,13 +314,13 @@ out_noflow()
 	log_test "no flow here: relayed, the bytes as they arrived, with the device"
 }
 
-# not_relayed WHAT FORGE_ARGS...: the error reaches no listener, and no
-# relay counter moves.
+# not_relayed WHAT MOVES CMD...: the error CMD sends reaches no listener;
+# only the counters MOVES (see expect_moves) move.
 not_relayed()
 {
-	local what=$1
+	local what=$1 moves=$2
 
-	shift
+	shift 2
 	relay_on || check_err 1 "cannot set the relay"
 	snapshot || check_err 1 "cannot read the counters"
 	if listen 3 1; then
@@ -329,22 +331,47 @@ not_relayed()
 	else
 		check_err 1 "cannot join the relay group: $(<"$LISTEN_LOG")"
 	fi
-	expect_moves ""
+	expect_moves "$moves"
 	log_test "$what"
+}
+
+# The relay does not care whether strict RPF would drop the error, nor
+# whether the rescue is on; the rescue does not count what was relayed.
+out_rpf_rescue_off()
+{
+	relay_on || check_err 1 "cannot set the relay"
+	[[ $(relay_nl "$NODE" rescue off) == ok ]] || check_err 1 "cannot switch the rescue off"
+	snapshot || check_err 1 "cannot read the counters"
+	if listen 10 1; then
+		# The router's address, routed out n1: strict RPF drops it on n0.
+		forge --src "$RTR_IP" --inner-dst 10.0.1.77 --sport 80 --dport 5558
+		check_err $? "forge_icmp.py failed"
+		listened
+		[[ ${#PACKETS[@]} == 1 ]]
+		check_err $? "${#PACKETS[@]} packets reached the relay group, not 1"
+	else
+		check_err 1 "cannot join the relay group: $(<"$LISTEN_LOG")"
+	fi
+	expect_moves "relay_out.sent=1"
+	relay_nl "$NODE" rescue on >/dev/null
+	log_test "strict RPF would drop it, rescue off: relayed all the same, counted by the relay only"
 }
 
 out_flow()
 {
 	local q=(--inner-dst "$CLI_IP" --sport "$PORT" --dport $((PORT + 1)))
 
-	not_relayed "our flow, sequence in window: not relayed" forge "${q[@]}" --seq "$SEQ"
-	not_relayed "our flow, sequence outside the window: not relayed" \
+	# Strict RPF lets these pass (cli is routed out n0): the rescue's
+	# "not needed", nothing of the relay's.
+	not_relayed "our flow, sequence in window: not relayed" stats.not_needed=1 \
+		forge "${q[@]}" --seq "$SEQ"
+	not_relayed "our flow, sequence outside the window: not relayed" stats.not_needed=1 \
 		forge "${q[@]}" --seq $(((SEQ + 1000000) % 4294967296))
 }
 
 out_lo()
 {
-	not_relayed "looped back (lo): not relayed" \
+	not_relayed "looped back (lo): not relayed" "" \
 		"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$NODE" --src "$VIP" --dst "$VIP" \
 		--mtu 1300 --inner-src "$VIP" --inner-dst 10.0.1.77 --sport 80 --dport 5555
 }
