@@ -56,8 +56,8 @@ static const struct nla_policy pmtufix_set_config_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_RELAY]		= PMTUFIX_READ_ONLY("the relay is set with set-relay"),
 	[PMTUFIX_A_RELAY_OUT_STATS]	= PMTUFIX_READ_ONLY("counters are read-only"),
 	[PMTUFIX_A_RELAY_IN_STATS]	= PMTUFIX_READ_ONLY("counters are read-only"),
-	[PMTUFIX_A_RELAY_PACKET]	= PMTUFIX_READ_ONLY("relayed errors are sent by the kernel only"),
-	[PMTUFIX_A_IFINDEX]		= PMTUFIX_READ_ONLY("relayed errors are sent by the kernel only"),
+	[PMTUFIX_A_RELAY_PACKET]	= PMTUFIX_READ_ONLY("sent by the kernel only"),
+	[PMTUFIX_A_IFINDEX]		= PMTUFIX_READ_ONLY("sent by the kernel only"),
 };
 
 static size_t pmtufix_config_size(void)

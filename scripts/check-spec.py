@@ -11,7 +11,8 @@ for both kernels stays hand-written in kmod/netlink.c (why: the top of the
 spec), and this checks it, reading the header only to give its names values
 (needs PyYAML: python3-yaml):
 
-  counters   the stats and mss-stats sets are enum reason / mss-stat + 1,
+  counters   the stats, mss-stats and relay-out-stats sets are enum reason /
+             mss-stat / relay-out + 1,
              u64, padded with type 0: the kernel puts them by index
   ops        every genl_ops entry of the kernel is a spec operation with the same
              do/dump handlers and flags; spec operations the kernel lacks are

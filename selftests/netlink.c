@@ -945,6 +945,7 @@ TEST_F(ns, no_attributes_where_none_are_taken)
 {
 	static const uint8_t cmds[] = {
 		PMTUFIX_CMD_GET_CONFIG, PMTUFIX_CMD_GET_STATS, PMTUFIX_CMD_RESET_STATS,
+		PMTUFIX_CMD_GET_RELAY,
 	};
 	struct nlh_ack ack;
 	struct msg m;
@@ -989,6 +990,9 @@ TEST_F(ns, strict_header)
 
 	msg_init(&m, self->nl.family, PMTUFIX_CMD_EVENT, 0);
 	EXPECT_EQ(-EOPNOTSUPP, nl_talk(&self->nl, &m, &ack, NULL)) TH_LOG("the event command");
+
+	msg_init(&m, self->nl.family, PMTUFIX_CMD_RELAY, 0);
+	EXPECT_EQ(-EOPNOTSUPP, nl_talk(&self->nl, &m, &ack, NULL)) TH_LOG("the relay command");
 
 	msg_init(&m, self->nl.family, 200, 0);
 	EXPECT_EQ(-EOPNOTSUPP, nl_talk(&self->nl, &m, &ack, NULL)) TH_LOG("command 200");
@@ -1047,7 +1051,11 @@ static void expect_event(struct __test_metadata *_metadata, const struct event *
 
 	EXPECT_EQ(PMTUFIX_GENL_VERSION, ev->version);
 	EXPECT_TRUE(ev->nested_flag) TH_LOG("PMTUFIX_A_EVENT without NLA_F_NESTED");
+	/* Only an error that came in on the relay device is flagged relayed. */
+	EXPECT_FALSE(ev->has[PMTUFIX_A_EV_RELAYED - 1]) TH_LOG("a direct error flagged relayed");
 	for (i = 0; i < PMTUFIX_A_EV_MAX; i++) {
+		if (i == PMTUFIX_A_EV_RELAYED - 1)
+			continue;
 		EXPECT_TRUE(ev->has[i]) TH_LOG("event attribute %d missing", i + 1);
 		EXPECT_EQ(len[i], ev->len[i]) TH_LOG("event attribute %d length", i + 1);
 	}

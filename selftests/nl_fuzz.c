@@ -1201,11 +1201,17 @@ static void parse_stats(struct run *p, struct pend *pd, const struct nlmsghdr *h
 		} else if (a->nla_type == (NLA_F_NESTED | PMTUFIX_A_MSS_STATS)) {
 			parse_counters(p, pd, a, __PMTUFIX_MSS_STAT_MAX);
 			seen |= 2;
+		} else if (a->nla_type == (NLA_F_NESTED | PMTUFIX_A_RELAY_OUT_STATS)) {
+			parse_counters(p, pd, a, __PMTUFIX_RELAY_OUT_MAX);
+			seen |= 4;
+		} else if (a->nla_type == (NLA_F_NESTED | PMTUFIX_A_RELAY_IN_STATS)) {
+			parse_counters(p, pd, a, __PMTUFIX_REASON_MAX);
+			seen |= 8;
 		} else {
 			fail(p, pd, "stats reply: attribute 0x%x", a->nla_type);
 		}
 	}
-	if (seen != 3)
+	if (seen != 15)
 		fail(p, pd, "stats reply lacks a nest");
 }
 

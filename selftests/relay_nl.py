@@ -10,11 +10,16 @@ Plain netlink, no library, acting in the current network namespace:
       "error ERRNO MESSAGE" (exit 1).
   relay_nl.py get     get-relay: "off", or "prefix ADDR/LEN", "rate N",
                       "burst N", "ifindex N" lines
-  relay_nl.py stats   "relay_out.NAME N" and "relay_in.NAME N" lines
+  relay_nl.py stats   "stats.NAME N", "relay_out.NAME N" and "relay_in.NAME N"
+                      lines
+  relay_nl.py rescue on|off   set-config: the rescue switch
   relay_nl.py listen --timeout S [--count N]
       join the relay group; print "ready" (or "error ERRNO" and exit 1), then
       "packet IFINDEX HEX" for each relayed error; exit after N of them or S
       seconds.
+  relay_nl.py events --timeout S [--count N]
+      join the events group; print "ready", then "event REASON relayed|direct"
+      for each decision; exit after N of them or S seconds.
   relay_nl.py tunwrite DEV HEX
       write one IPv4 packet into the TUN device DEV (IFF_TUN | IFF_NO_PI).
 """
@@ -46,10 +51,17 @@ NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
 
 # kmod/uapi/pmtufix.h
+PMTUFIX_CMD_SET_CONFIG = 2
 PMTUFIX_CMD_GET_STATS = 3
+PMTUFIX_A_RESCUE_ENABLED = 2
+PMTUFIX_A_STATS = 6
 PMTUFIX_CMD_GET_RELAY = 10
 PMTUFIX_CMD_SET_RELAY = 11
+PMTUFIX_CMD_EVENT = 9
 PMTUFIX_CMD_RELAY = 12
+PMTUFIX_A_EVENT = 8
+PMTUFIX_A_EV_REASON = 1
+PMTUFIX_A_EV_RELAYED = 10
 PMTUFIX_A_RELAY = 12
 PMTUFIX_A_RELAY_OUT_STATS = 13
 PMTUFIX_A_RELAY_IN_STATS = 14
@@ -191,7 +203,8 @@ def cmd_get(nl, a):
 def cmd_stats(nl, a):
     reply = nl.request(nl.family, PMTUFIX_CMD_GET_STATS)
     for t, v in attrs(reply):
-        names = {PMTUFIX_A_RELAY_OUT_STATS: ('relay_out', RELAY_OUT),
+        names = {PMTUFIX_A_STATS: ('stats', REASONS),
+                 PMTUFIX_A_RELAY_OUT_STATS: ('relay_out', RELAY_OUT),
                  PMTUFIX_A_RELAY_IN_STATS: ('relay_in', REASONS)}.get(t)
         if not names:
             continue
@@ -202,10 +215,33 @@ def cmd_stats(nl, a):
     return 0
 
 
-def cmd_listen(nl, a):
+def cmd_rescue(nl, a):
+    nl.request(nl.family, PMTUFIX_CMD_SET_CONFIG,
+               attr(PMTUFIX_A_RESCUE_ENABLED, struct.pack('=B', a.state == 'on')))
+    print('ok')
+    return 0
+
+
+def relay_line(m):
+    if m[0] != PMTUFIX_CMD_RELAY:
+        return None
+    d = dict(attrs(m[4:]))
+    return 'packet %d %s' % (struct.unpack('=I', d[PMTUFIX_A_IFINDEX])[0],
+                             d[PMTUFIX_A_RELAY_PACKET].hex())
+
+
+def event_line(m):
+    if m[0] != PMTUFIX_CMD_EVENT:
+        return None
+    ev = dict(attrs(dict(attrs(m[4:])).get(PMTUFIX_A_EVENT, b'')))
+    return 'event %s %s' % (REASONS[struct.unpack('=I', ev[PMTUFIX_A_EV_REASON])[0]],
+                            'relayed' if PMTUFIX_A_EV_RELAYED in ev else 'direct')
+
+
+def cmd_listen(nl, a, group='relay', line=relay_line):
     try:
         nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
-                           nl.groups['relay'])
+                           nl.groups[group])
     except OSError as e:
         print('error %d' % e.errno, flush=True)
         return 1
@@ -221,12 +257,10 @@ def cmd_listen(nl, a):
             mlen, mtype = struct.unpack_from('=IH', data, off)
             m = data[off + 16:off + mlen]
             off += (mlen + 3) & ~3
-            if mtype != nl.family or m[0] != PMTUFIX_CMD_RELAY:
-                continue
-            d = dict(attrs(m[4:]))
-            print('packet %d %s' % (struct.unpack('=I', d[PMTUFIX_A_IFINDEX])[0],
-                                    d[PMTUFIX_A_RELAY_PACKET].hex()), flush=True)
-            n += 1
+            text = line(m) if mtype == nl.family else None
+            if text:
+                print(text, flush=True)
+                n += 1
     return 0
 
 
@@ -250,7 +284,12 @@ def main():
     s.add_argument('--empty', action='store_true')
     sub.add_parser('get')
     sub.add_parser('stats')
+    s = sub.add_parser('rescue')
+    s.add_argument('state', choices=['on', 'off'])
     s = sub.add_parser('listen')
+    s.add_argument('--timeout', type=float, required=True)
+    s.add_argument('--count', type=int, default=1 << 30)
+    s = sub.add_parser('events')
     s.add_argument('--timeout', type=float, required=True)
     s.add_argument('--count', type=int, default=1 << 30)
     s = sub.add_parser('tunwrite')
@@ -260,7 +299,10 @@ def main():
     if a.cmd == 'tunwrite':
         return cmd_tunwrite(a)
     nl = Genl()
+    if a.cmd == 'events':
+        return cmd_listen(nl, a, 'events', event_line)
     return {'set': cmd_set, 'get': cmd_get, 'stats': cmd_stats,
+            'rescue': cmd_rescue,
             'listen': cmd_listen}[a.cmd](nl, a)
 
 

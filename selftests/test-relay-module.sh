@@ -32,12 +32,13 @@ tests="
 	config	set-relay, get-relay, off; refusals change nothing
 	userns	an unprivileged user namespace can neither set nor listen
 	out_noflow	an error for no flow of ours reaches the relay group, bytes identical
+	out_rpf_rescue_off	relayed whatever RPF and the rescue switch say
 	out_flow	an error for a flow of ours is not relayed
 	out_lo	an error looped back is not relayed
 	out_undelivered	no listener, or too long: undelivered
 	out_rate	a burst of errors: burst sent, the rest rate-limited
-	in_rescued	relayed error quoting our flow: PMTU learnt, rescued
-	in_rejected	relayed error with a wrong sequence or no flow: dropped, counted"
+	in_rescued	relayed error quoting our flow: PMTU learnt, rescued, event flagged relayed
+	in_rejected	relayed error with a wrong sequence or no flow: dropped, counted, event flagged relayed"
 
 node() { ns_exec "$NODE" "$@"; }
 
@@ -81,7 +82,8 @@ moved()
 }
 
 # expect_moves "KEY=N ...": after a snapshot, these counters moved by N, all
-# other relay counters not at all.
+# others (the rescue's stats.*, relay_out.*, relay_in.*) not at all: each
+# packet is counted once, by the rescue or the relay.
 expect_moves()
 {
 	local -A want=()
@@ -117,21 +119,23 @@ forge_hex()
 	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --hex "${FORGE[@]}"
 }
 
-# listen TIMEOUT [COUNT]: a listener of the relay group in the node, its
-# output in $LISTEN_LOG; false if it could not join.
+# listen TIMEOUT [COUNT [WHAT]]: a listener of the relay group (WHAT
+# "events": of the events group) in the node, its output in $LISTEN_LOG;
+# false if it could not join.
 listen()
 {
 	lib_tmpdir || return 1
 	LISTEN_LOG=$(mktemp "$LIB_TMPDIR/listen.XXXXXX") || return 1
 	ns_spawn_ready "$NODE" "$LISTEN_LOG" ready "$PYTHON" "$SELFTESTS_DIR/relay_nl.py" \
-		listen --timeout "$1" ${2:+--count "$2"}
+		"${3:-listen}" --timeout "$1" ${2:+--count "$2"}
 	LISTEN_PID=$SPAWNED_PID
 }
 
-# listened: wait for the listener to end; the packets it got in PACKETS.
+# listened: wait for the listener to end; the packets (or events) it got in
+# PACKETS.
 listened()
 {
-	local i w
+	local i w rest
 
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$LISTEN_PID" 2>/dev/null || break
@@ -139,7 +143,7 @@ listened()
 	done
 	PACKETS=()
 	while read -r w rest; do
-		[[ $w == packet ]] && PACKETS+=("$rest")
+		[[ $w == packet || $w == event ]] && PACKETS+=("$rest")
 	done <"$LISTEN_LOG"
 }
 
@@ -310,13 +314,13 @@ out_noflow()
 	log_test "no flow here: relayed, the bytes as they arrived, with the device"
 }
 
-# not_relayed WHAT FORGE_ARGS...: the error reaches no listener, and no
-# relay counter moves.
+# not_relayed WHAT MOVES CMD...: the error CMD sends reaches no listener;
+# only the counters MOVES (see expect_moves) move.
 not_relayed()
 {
-	local what=$1
+	local what=$1 moves=$2
 
-	shift
+	shift 2
 	relay_on || check_err 1 "cannot set the relay"
 	snapshot || check_err 1 "cannot read the counters"
 	if listen 3 1; then
@@ -327,22 +331,47 @@ not_relayed()
 	else
 		check_err 1 "cannot join the relay group: $(<"$LISTEN_LOG")"
 	fi
-	expect_moves ""
+	expect_moves "$moves"
 	log_test "$what"
+}
+
+# The relay does not care whether strict RPF would drop the error, nor
+# whether the rescue is on; the rescue does not count what was relayed.
+out_rpf_rescue_off()
+{
+	relay_on || check_err 1 "cannot set the relay"
+	[[ $(relay_nl "$NODE" rescue off) == ok ]] || check_err 1 "cannot switch the rescue off"
+	snapshot || check_err 1 "cannot read the counters"
+	if listen 10 1; then
+		# The router's address, routed out n1: strict RPF drops it on n0.
+		forge --src "$RTR_IP" --inner-dst 10.0.1.77 --sport 80 --dport 5558
+		check_err $? "forge_icmp.py failed"
+		listened
+		[[ ${#PACKETS[@]} == 1 ]]
+		check_err $? "${#PACKETS[@]} packets reached the relay group, not 1"
+	else
+		check_err 1 "cannot join the relay group: $(<"$LISTEN_LOG")"
+	fi
+	expect_moves "relay_out.sent=1"
+	relay_nl "$NODE" rescue on >/dev/null
+	log_test "strict RPF would drop it, rescue off: relayed all the same, counted by the relay only"
 }
 
 out_flow()
 {
 	local q=(--inner-dst "$CLI_IP" --sport "$PORT" --dport $((PORT + 1)))
 
-	not_relayed "our flow, sequence in window: not relayed" forge "${q[@]}" --seq "$SEQ"
-	not_relayed "our flow, sequence outside the window: not relayed" \
+	# Strict RPF lets these pass (cli is routed out n0): the rescue's
+	# "not needed", nothing of the relay's.
+	not_relayed "our flow, sequence in window: not relayed" stats.not_needed=1 \
+		forge "${q[@]}" --seq "$SEQ"
+	not_relayed "our flow, sequence outside the window: not relayed" stats.not_needed=1 \
 		forge "${q[@]}" --seq $(((SEQ + 1000000) % 4294967296))
 }
 
 out_lo()
 {
-	not_relayed "looped back (lo): not relayed" \
+	not_relayed "looped back (lo): not relayed" "" \
 		"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$NODE" --src "$VIP" --dst "$VIP" \
 		--mtu 1300 --inner-src "$VIP" --inner-dst 10.0.1.77 --sport 80 --dport 5555
 }
@@ -414,8 +443,12 @@ in_case()
 	snapshot || check_err 1 "cannot read the counters"
 	hex=$("$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --hex --src "$RTR_IP" --dst "$VIP" \
 		--mtu 1300 --inner-src "$VIP" --inner-dst "$CLI_IP" --proto tcp "$@")
+	listen 5 1 events || check_err 1 "cannot join the events group: $(<"$LISTEN_LOG")"
 	relay_nl "$NODE" tunwrite rl0 "$hex"
 	check_err $? "cannot write into the TUN"
+	listened
+	[[ ${PACKETS[*]} == "${key#relay_in.} relayed" ]]
+	check_err $? "events: '${PACKETS[*]}', not '${key#relay_in.} relayed'"
 	for ((i = 0; i < 20; i++)); do
 		mtu=$(ns_route_mtu "$NODE" "$CLI_IP" from "$VIP")
 		[[ -n $want && -n $mtu ]] && break
