@@ -25,6 +25,9 @@
 #                to the client has the error's MTU
 # relay_foreign  from an address that is no peer: unknown_peer; from a peer, a
 #                datagram that is no whole error: malformed; the agent serves on
+# relay_reload   rmmod + insmod: the module forgets the relay; both agents set it
+#                again (with their devices) and join its new relay group: an
+#                error for no flow goes from B to A again
 # relay_down     SIGTERM with --down-on-exit: the relay is off, the device gone
 #
 # Usage: test-relay-agent.sh [-t "case ..."] [-v]
@@ -50,6 +53,7 @@ tests="
 	relay_window	the flow, sequence outside the window: seq_window on A
 	relay_rescued	the flow: rescued on A, the route learns the MTU
 	relay_foreign	not from a peer: unknown_peer; garbage from a peer: malformed
+	relay_reload	rmmod + insmod: both agents set the relay again and relay
 	relay_down	--down-on-exit: relay off, device gone"
 
 # agent_start NS: the agent with the relay file, serving HTTP on 127.0.0.1.
@@ -285,6 +289,30 @@ relay_foreign()
 	[[ $(http "$A" /healthz) == ok ]]
 	check_err $? "A's agent no longer serves"
 	log_test "relay_foreign: a good error from a non-peer: unknown_peer; garbage from a peer: malformed"
+}
+
+relay_on_with_device() # NS
+{
+	[[ $(pmtufix "$1" relay show) == *"device: ifindex $(ip netns exec "$1" \
+		cat /sys/class/net/pmtufix0/ifindex) "* ]]
+}
+
+relay_reload()
+{
+	pmtufix_unload
+	check_err $? "rmmod failed"
+	insmod "$PMTUFIX_KO"
+	check_err $? "insmod failed"
+	busywait 5000 relay_on_with_device "$A"
+	check_err $? "A: after insmod: '$(pmtufix "$A" relay show 2>&1)'"
+	busywait 5000 relay_on_with_device "$B"
+	check_err $? "B: after insmod: '$(pmtufix "$B" relay show 2>&1)'"
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.78 --sport 80 --dport 5557 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 a_moved_is relay_in.no_flow 1
+	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	log_test "relay_reload: rmmod + insmod: the agents set the relay again and relay"
 }
 
 relay_down()
