@@ -25,6 +25,9 @@
 #                to the client has the error's MTU
 # relay_foreign  from an address that is no peer: unknown_peer; from a peer, a
 #                datagram that is no whole error: malformed; the agent serves on
+# relay_dns      peers as dns:NAME (each namespace's /etc/hosts, as ip netns exec
+#                mounts it): relayed as before; a name moved to another address
+#                and SIGHUP: the agent sends there, A gets nothing
 # relay_reload   rmmod + insmod: the module forgets the relay; both agents set it
 #                again (with their devices) and join its new relay group: an
 #                error for no flow goes from B to A again
@@ -53,6 +56,7 @@ tests="
 	relay_window	the flow, sequence outside the window: seq_window on A
 	relay_rescued	the flow: rescued on A, the route learns the MTU
 	relay_foreign	not from a peer: unknown_peer; garbage from a peer: malformed
+	relay_dns	peers by name; SIGHUP resolves them again
 	relay_reload	rmmod + insmod: both agents set the relay again and relay
 	relay_down	--down-on-exit: relay off, device gone"
 
@@ -117,6 +121,11 @@ b_moved() # KEY
 
 	pmtufix_stats "$B" || return 1
 	echo $((${PMTUFIX_STATS[$k]:-0} - ${B_BEFORE[$k]:-0}))
+}
+
+b_moved_is() # KEY N
+{
+	[[ $(b_moved "$1") == "$2" ]]
 }
 
 a_moved_is() # KEY N
@@ -291,6 +300,56 @@ relay_foreign()
 	log_test "relay_foreign: a good error from a non-peer: unknown_peer; garbage from a peer: malformed"
 }
 
+agent_stop() # NS: SIGTERM, and wait for the end
+{
+	kill -TERM "${AGENT_PID[$1]}" 2>/dev/null
+	busywait 5000 eval "! kill -0 ${AGENT_PID[$1]} 2>/dev/null"
+}
+
+hosts() # NS A_ADDR: NS's /etc/hosts names A a.relay.test, B b.relay.test
+{
+	printf '%s a.relay.test\n%s b.relay.test\n' "$2" "$B_IP" >"/etc/netns/$1/hosts"
+}
+
+relay_dns()
+{
+	local ns
+
+	for ns in "$A" "$B"; do
+		agent_stop "$ns" || check_err 1 "the agent in ${ns%%-*} did not stop"
+		mkdir -p "/etc/netns/$ns" && hosts "$ns" "$A_IP"
+		check_err $? "cannot write /etc/netns/${ns%%-*}/hosts"
+		defer rm -rf "/etc/netns/$ns"
+	done
+	echo "relay set prefixes 10.9.9.0/24 peers dns:a.relay.test,dns:b.relay.test rate 50" \
+		>"$CONF"
+	agent_start "$A" && agent_start "$B"
+	check_err $? "the agents did not start with dns: peers"
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.79 --sport 80 --dport 5558 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 a_moved_is relay_in.no_flow 1
+	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	log_test "relay_dns: peers named dns:NAME are resolved and relayed to"
+
+	hosts "$B" 10.0.0.99
+	kill -HUP "${AGENT_PID[$B]}"
+	lib_sleep 1
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.79 --sport 80 --dport 5559 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 b_moved_is relay_out.sent 1
+	check_err $? "B did not hand it on"
+	lib_sleep 1
+	[[ $(a_moved relay_in.no_flow) == 0 ]]
+	check_err $? "A still got it after B's peer name moved"
+	log_test "relay_dns: SIGHUP resolves again: a peer's new address is used"
+
+	hosts "$B" "$A_IP"
+	kill -HUP "${AGENT_PID[$B]}"
+	lib_sleep 1
+}
+
 relay_on_with_device() # NS
 {
 	[[ $(pmtufix "$1" relay show) == *"device: ifindex $(ip netns exec "$1" \
@@ -317,8 +376,7 @@ relay_reload()
 
 relay_down()
 {
-	kill -TERM "${AGENT_PID[$B]}"
-	busywait 5000 eval "! kill -0 ${AGENT_PID[$B]} 2>/dev/null"
+	agent_stop "$B"
 	check_err $? "B's agent did not stop"
 	[[ $(pmtufix "$B" relay show) == "relay: off" ]]
 	check_err $? "B: relay show: '$(pmtufix "$B" relay show)'"
