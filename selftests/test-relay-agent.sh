@@ -31,6 +31,9 @@
 # relay_reload   rmmod + insmod: the module forgets the relay; both agents set it
 #                again (with their devices) and join its new relay group: an
 #                error for no flow goes from B to A again
+# relay_move     without the module the agent runs on nft and cannot relay (503);
+#                the module appears: the agent moves there, creates its device,
+#                sets the relay, and relays
 # relay_down     SIGTERM with --down-on-exit: the relay is off, the device gone
 #
 # Usage: test-relay-agent.sh [-t "case ..."] [-v]
@@ -49,6 +52,7 @@ PORT=5400
 HTTP=9883
 SEQ=-1
 declare -A AGENT_PID=() AGENT_LOG=()
+AGENT_N=0
 
 tests="
 	relay_config	the module has the file's relay and the agent's device
@@ -58,20 +62,25 @@ tests="
 	relay_foreign	not from a peer: unknown_peer; garbage from a peer: malformed
 	relay_dns	peers by name; SIGHUP resolves them again
 	relay_reload	rmmod + insmod: both agents set the relay again and relay
+	relay_move	default backend: the module appears: the relay starts with it
 	relay_down	--down-on-exit: relay off, device gone"
 
-# agent_start NS: the agent with the relay file, serving HTTP on 127.0.0.1.
+# agent_start NS [BACKEND [WANT]]: the agent with the relay file, serving HTTP
+# on 127.0.0.1; waits until /healthz says WANT (default ok; "" any answer).
 agent_start()
 {
-	local ns=$1 i
+	local ns=$1 backend=${2-module} want=${3-ok} i body
+	local -a opt=()
 
+	[[ -n $backend ]] && opt=(--backend "$backend")
 	lib_tmpdir || return 1
-	AGENT_LOG[$ns]=$LIB_TMPDIR/agent-${ns%%-*}.log
-	ns_spawn "$ns" "${AGENT_LOG[$ns]}" "$PMTUFIX_CLI" --backend module agent \
+	AGENT_LOG[$ns]=$LIB_TMPDIR/agent-${ns%%-*}.$((++AGENT_N)).log
+	ns_spawn "$ns" "${AGENT_LOG[$ns]}" "$PMTUFIX_CLI" "${opt[@]}" agent \
 		--config "$CONF" --listen "127.0.0.1:$HTTP" --down-on-exit
 	AGENT_PID[$ns]=$SPAWNED_PID
 	for ((i = 0; i < 100; i++)); do
-		[[ $(http "$ns" /healthz) == ok ]] && return 0
+		body=$(http "$ns" /healthz)
+		[[ -n $body && ( -z $want || $body == "$want" ) ]] && return 0
 		kill -0 "${AGENT_PID[$ns]}" 2>/dev/null || break
 		lib_sleep 0.1
 	done
@@ -131,6 +140,15 @@ b_moved_is() # KEY N
 a_moved_is() # KEY N
 {
 	[[ $(a_moved "$1") == "$2" ]]
+}
+
+# agents_said: the last lines of both agents' logs, after a failure.
+agents_said()
+{
+	((RET)) || return 0
+	log_info "A's agent: $(tail -5 "${AGENT_LOG[$A]}")"
+	log_info "B's agent: $(tail -5 "${AGENT_LOG[$B]}")"
+	log_info "B: $(pmtufix "$B" stats | tr '\n' ' ')"
 }
 
 # forge ARGS...: rtr's frag-needed to the VIP, about a segment to the client.
@@ -353,7 +371,7 @@ relay_dns()
 relay_on_with_device() # NS
 {
 	[[ $(pmtufix "$1" relay show) == *"device: ifindex $(ip netns exec "$1" \
-		cat /sys/class/net/pmtufix0/ifindex) "* ]]
+		cat /sys/class/net/pmtufix0/ifindex 2>/dev/null) "* ]]
 }
 
 relay_reload()
@@ -371,7 +389,37 @@ relay_reload()
 	check_err $? "forge_icmp.py failed"
 	busywait 3000 a_moved_is relay_in.no_flow 1
 	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	agents_said
 	log_test "relay_reload: rmmod + insmod: the agents set the relay again and relay"
+}
+
+relay_move()
+{
+	local ns
+
+	for ns in "$A" "$B"; do
+		agent_stop "$ns" || check_err 1 "the agent in ${ns%%-*} did not stop"
+	done
+	pmtufix_unload
+	check_err $? "rmmod failed"
+	for ns in "$A" "$B"; do
+		agent_start "$ns" "" ""
+		check_err $? "the agent did not start in ${ns%%-*} without the module"
+	done
+	busywait 3000 grep -q "relay: needs the module backend" "${AGENT_LOG[$A]}"
+	check_err $? "A's agent does not say the relay needs the module"
+	insmod "$PMTUFIX_KO"
+	check_err $? "insmod failed"
+	busywait 8000 relay_on_with_device "$A"
+	check_err $? "A: after insmod: '$(pmtufix "$A" relay show 2>&1)'"
+	busywait 8000 relay_on_with_device "$B"
+	check_err $? "B: after insmod: '$(pmtufix "$B" relay show 2>&1)'"
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.80 --sport 80 --dport 5560 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 a_moved_is relay_in.no_flow 1
+	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	log_test "relay_move: from nft to the module: the relay starts there and relays"
 }
 
 relay_down()
