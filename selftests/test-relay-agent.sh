@@ -21,8 +21,8 @@
 #                A judges it (relay_in.no_flow); A learns no MTU
 # relay_window   the flow's error with a sequence outside the window: A rejects
 #                it (relay_in.seq_window), no MTU
-# relay_rescued  the flow's error: A rescues it (relay_in.rescued), and its route
-#                to the client has the error's MTU
+# relay_rescued  the flow's error: A rescues it (relay_in.rescued), its route to
+#                the client has the error's MTU, monitor marks it relayed
 # relay_foreign  from an address that is no peer: unknown_peer; from a peer, a
 #                datagram that is no whole error: malformed; the agent serves on
 # relay_dns      peers as dns:NAME (each namespace's /etc/hosts, as ip netns exec
@@ -281,11 +281,17 @@ relay_window()
 
 relay_rescued()
 {
+	local mon=$LIB_TMPDIR/monitor.log
+
+	ns_spawn "$A" "$mon" "$PMTUFIX_CLI" --backend module monitor
+	lib_sleep 0.5
 	snapshot || check_err 1 "cannot read the counters"
 	forge --inner-dst "$CLI_IP" --sport "$PORT" --dport $((PORT + 1)) --seq "$SEQ"
 	check_err $? "forge_icmp.py failed"
 	busywait 3000 a_moved_is relay_in.rescued 1
 	check_err $? "A: relay_in.rescued moved by $(a_moved relay_in.rescued), not 1"
+	busywait 3000 grep -q "^rescued .* relayed$" "$mon"
+	check_err $? "monitor on A: no rescued event marked relayed: '$(cat "$mon")'"
 	[[ $(ns_route_mtu "$A" "$CLI_IP" from "$VIP") == 1300 ]]
 	check_err $? "A's route to the client: mtu '$(ns_route_mtu "$A" "$CLI_IP" from "$VIP")'"
 	[[ $(metric "$A" 'pmtufix_relay_received_total{result="rescued"}') -ge 1 ]]
