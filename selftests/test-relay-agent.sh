@@ -21,10 +21,19 @@
 #                A judges it (relay_in.no_flow); A learns no MTU
 # relay_window   the flow's error with a sequence outside the window: A rejects
 #                it (relay_in.seq_window), no MTU
-# relay_rescued  the flow's error: A rescues it (relay_in.rescued), and its route
-#                to the client has the error's MTU
+# relay_rescued  the flow's error: A rescues it (relay_in.rescued), its route to
+#                the client has the error's MTU, monitor marks it relayed
 # relay_foreign  from an address that is no peer: unknown_peer; from a peer, a
 #                datagram that is no whole error: malformed; the agent serves on
+# relay_dns      peers as dns:NAME (each namespace's /etc/hosts, as ip netns exec
+#                mounts it): relayed as before; a name moved to another address
+#                and SIGHUP: the agent sends there, A gets nothing
+# relay_reload   rmmod + insmod: the module forgets the relay; both agents set it
+#                again (with their devices) and join its new relay group: an
+#                error for no flow goes from B to A again
+# relay_move     without the module the agent runs on nft and cannot relay (503);
+#                the module appears: the agent moves there, creates its device,
+#                sets the relay, and relays
 # relay_down     SIGTERM with --down-on-exit: the relay is off, the device gone
 #
 # Usage: test-relay-agent.sh [-t "case ..."] [-v]
@@ -43,6 +52,7 @@ PORT=5400
 HTTP=9883
 SEQ=-1
 declare -A AGENT_PID=() AGENT_LOG=()
+AGENT_N=0
 
 tests="
 	relay_config	the module has the file's relay and the agent's device
@@ -50,20 +60,27 @@ tests="
 	relay_window	the flow, sequence outside the window: seq_window on A
 	relay_rescued	the flow: rescued on A, the route learns the MTU
 	relay_foreign	not from a peer: unknown_peer; garbage from a peer: malformed
+	relay_dns	peers by name; SIGHUP resolves them again
+	relay_reload	rmmod + insmod: both agents set the relay again and relay
+	relay_move	default backend: the module appears: the relay starts with it
 	relay_down	--down-on-exit: relay off, device gone"
 
-# agent_start NS: the agent with the relay file, serving HTTP on 127.0.0.1.
+# agent_start NS [BACKEND [WANT]]: the agent with the relay file, serving HTTP
+# on 127.0.0.1; waits until /healthz says WANT (default ok; "" any answer).
 agent_start()
 {
-	local ns=$1 i
+	local ns=$1 backend=${2-module} want=${3-ok} i body
+	local -a opt=()
 
+	[[ -n $backend ]] && opt=(--backend "$backend")
 	lib_tmpdir || return 1
-	AGENT_LOG[$ns]=$LIB_TMPDIR/agent-${ns%%-*}.log
-	ns_spawn "$ns" "${AGENT_LOG[$ns]}" "$PMTUFIX_CLI" --backend module agent \
+	AGENT_LOG[$ns]=$LIB_TMPDIR/agent-${ns%%-*}.$((++AGENT_N)).log
+	ns_spawn "$ns" "${AGENT_LOG[$ns]}" "$PMTUFIX_CLI" "${opt[@]}" agent \
 		--config "$CONF" --listen "127.0.0.1:$HTTP" --down-on-exit
 	AGENT_PID[$ns]=$SPAWNED_PID
 	for ((i = 0; i < 100; i++)); do
-		[[ $(http "$ns" /healthz) == ok ]] && return 0
+		body=$(http "$ns" /healthz)
+		[[ -n $body && ( -z $want || $body == "$want" ) ]] && return 0
 		kill -0 "${AGENT_PID[$ns]}" 2>/dev/null || break
 		lib_sleep 0.1
 	done
@@ -115,9 +132,23 @@ b_moved() # KEY
 	echo $((${PMTUFIX_STATS[$k]:-0} - ${B_BEFORE[$k]:-0}))
 }
 
+b_moved_is() # KEY N
+{
+	[[ $(b_moved "$1") == "$2" ]]
+}
+
 a_moved_is() # KEY N
 {
 	[[ $(a_moved "$1") == "$2" ]]
+}
+
+# agents_said: the last lines of both agents' logs, after a failure.
+agents_said()
+{
+	((RET)) || return 0
+	log_info "A's agent: $(tail -5 "${AGENT_LOG[$A]}")"
+	log_info "B's agent: $(tail -5 "${AGENT_LOG[$B]}")"
+	log_info "B: $(pmtufix "$B" stats | tr '\n' ' ')"
 }
 
 # forge ARGS...: rtr's frag-needed to the VIP, about a segment to the client.
@@ -250,11 +281,17 @@ relay_window()
 
 relay_rescued()
 {
+	local mon=$LIB_TMPDIR/monitor.log
+
+	ns_spawn "$A" "$mon" "$PMTUFIX_CLI" --backend module monitor
+	lib_sleep 0.5
 	snapshot || check_err 1 "cannot read the counters"
 	forge --inner-dst "$CLI_IP" --sport "$PORT" --dport $((PORT + 1)) --seq "$SEQ"
 	check_err $? "forge_icmp.py failed"
 	busywait 3000 a_moved_is relay_in.rescued 1
 	check_err $? "A: relay_in.rescued moved by $(a_moved relay_in.rescued), not 1"
+	busywait 3000 grep -q "^rescued .* relayed$" "$mon"
+	check_err $? "monitor on A: no rescued event marked relayed: '$(cat "$mon")'"
 	[[ $(ns_route_mtu "$A" "$CLI_IP" from "$VIP") == 1300 ]]
 	check_err $? "A's route to the client: mtu '$(ns_route_mtu "$A" "$CLI_IP" from "$VIP")'"
 	[[ $(metric "$A" 'pmtufix_relay_received_total{result="rescued"}') -ge 1 ]]
@@ -287,10 +324,113 @@ relay_foreign()
 	log_test "relay_foreign: a good error from a non-peer: unknown_peer; garbage from a peer: malformed"
 }
 
+agent_stop() # NS: SIGTERM, and wait for the end
+{
+	kill -TERM "${AGENT_PID[$1]}" 2>/dev/null
+	busywait 5000 eval "! kill -0 ${AGENT_PID[$1]} 2>/dev/null"
+}
+
+hosts() # NS A_ADDR: NS's /etc/hosts names A a.relay.test, B b.relay.test
+{
+	printf '%s a.relay.test\n%s b.relay.test\n' "$2" "$B_IP" >"/etc/netns/$1/hosts"
+}
+
+relay_dns()
+{
+	local ns
+
+	for ns in "$A" "$B"; do
+		agent_stop "$ns" || check_err 1 "the agent in ${ns%%-*} did not stop"
+		mkdir -p "/etc/netns/$ns" && hosts "$ns" "$A_IP"
+		check_err $? "cannot write /etc/netns/${ns%%-*}/hosts"
+		defer rm -rf "/etc/netns/$ns"
+	done
+	echo "relay set prefixes 10.9.9.0/24 peers dns:a.relay.test,dns:b.relay.test rate 50" \
+		>"$CONF"
+	agent_start "$A" && agent_start "$B"
+	check_err $? "the agents did not start with dns: peers"
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.79 --sport 80 --dport 5558 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 a_moved_is relay_in.no_flow 1
+	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	log_test "relay_dns: peers named dns:NAME are resolved and relayed to"
+
+	hosts "$B" 10.0.0.99
+	kill -HUP "${AGENT_PID[$B]}"
+	lib_sleep 1
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.79 --sport 80 --dport 5559 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 b_moved_is relay_out.sent 1
+	check_err $? "B did not hand it on"
+	lib_sleep 1
+	[[ $(a_moved relay_in.no_flow) == 0 ]]
+	check_err $? "A still got it after B's peer name moved"
+	log_test "relay_dns: SIGHUP resolves again: a peer's new address is used"
+
+	hosts "$B" "$A_IP"
+	kill -HUP "${AGENT_PID[$B]}"
+	lib_sleep 1
+}
+
+relay_on_with_device() # NS
+{
+	[[ $(pmtufix "$1" relay show) == *"device: ifindex $(ip netns exec "$1" \
+		cat /sys/class/net/pmtufix0/ifindex 2>/dev/null) "* ]]
+}
+
+relay_reload()
+{
+	pmtufix_unload
+	check_err $? "rmmod failed"
+	insmod "$PMTUFIX_KO"
+	check_err $? "insmod failed"
+	busywait 5000 relay_on_with_device "$A"
+	check_err $? "A: after insmod: '$(pmtufix "$A" relay show 2>&1)'"
+	busywait 5000 relay_on_with_device "$B"
+	check_err $? "B: after insmod: '$(pmtufix "$B" relay show 2>&1)'"
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.78 --sport 80 --dport 5557 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 a_moved_is relay_in.no_flow 1
+	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	agents_said
+	log_test "relay_reload: rmmod + insmod: the agents set the relay again and relay"
+}
+
+relay_move()
+{
+	local ns
+
+	for ns in "$A" "$B"; do
+		agent_stop "$ns" || check_err 1 "the agent in ${ns%%-*} did not stop"
+	done
+	pmtufix_unload
+	check_err $? "rmmod failed"
+	for ns in "$A" "$B"; do
+		agent_start "$ns" "" ""
+		check_err $? "the agent did not start in ${ns%%-*} without the module"
+	done
+	busywait 3000 grep -q "relay: needs the module backend" "${AGENT_LOG[$A]}"
+	check_err $? "A's agent does not say the relay needs the module"
+	insmod "$PMTUFIX_KO"
+	check_err $? "insmod failed"
+	busywait 8000 relay_on_with_device "$A"
+	check_err $? "A: after insmod: '$(pmtufix "$A" relay show 2>&1)'"
+	busywait 8000 relay_on_with_device "$B"
+	check_err $? "B: after insmod: '$(pmtufix "$B" relay show 2>&1)'"
+	snapshot || check_err 1 "cannot read the counters"
+	forge --inner-dst 10.0.3.80 --sport 80 --dport 5560 --seq 1
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 a_moved_is relay_in.no_flow 1
+	check_err $? "A: relay_in.no_flow moved by $(a_moved relay_in.no_flow), not 1"
+	log_test "relay_move: from nft to the module: the relay starts there and relays"
+}
+
 relay_down()
 {
-	kill -TERM "${AGENT_PID[$B]}"
-	busywait 5000 eval "! kill -0 ${AGENT_PID[$B]} 2>/dev/null"
+	agent_stop "$B"
 	check_err $? "B's agent did not stop"
 	[[ $(pmtufix "$B" relay show) == "relay: off" ]]
 	check_err $? "B: relay show: '$(pmtufix "$B" relay show)'"

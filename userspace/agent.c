@@ -247,6 +247,24 @@ static void relay_rejoin(struct agent *a)
 		say(a, "relay: cannot join the module's relay group: %s", strerror(-err));
 }
 
+/*
+ * The module came back: join its relay group again, or start the relay if
+ * the agent was on nft. Moved to nft: the relay stops.
+ */
+static void relay_follow(struct agent *a, bool moved)
+{
+	if (a->c->ops == &pf_backend_module) {
+		/* Also after "none": the module was away for a whole look. */
+		if (a->relay)
+			relay_rejoin(a);
+		else
+			relay_start(a);
+	} else if (moved) {
+		relay_stop(a);
+		a->want.relay.ifindex = 0;
+	}
+}
+
 /* Everything of the relay line but the device the agent made. */
 static bool relay_same(const struct pf_relay *x, const struct pf_relay *y)
 {
@@ -268,7 +286,7 @@ static void reconcile(struct agent *a)
 			a->m.reconciles[i]++;
 	if (pending & 1u << PF_CAUSE_MODULE) {
 		moved = reconnect(a);
-		relay_rejoin(a);
+		relay_follow(a, moved);
 	}
 	why[0] = '\0';
 	st = pf_rc_check(a->c, &a->want, why, sizeof(why));

@@ -142,8 +142,8 @@ int pf_mss_fail(struct pf_ctx *c, const char *what, int err)
 }
 
 /*
- * The relay's module part, where the backend has one. Peers, port and
- * listen live in the agent's file only: the line says so.
+ * The relay's module part, where the backend has one and it is on. Peers,
+ * port and listen live in the agent's file only: the line says so.
  */
 static int save_relay(struct pf_ctx *c)
 {
@@ -157,9 +157,10 @@ static int save_relay(struct pf_ctx *c)
 		return PF_EXIT_OK;	/* a module without the relay */
 	if (err)
 		return pf_fail(c, "cannot read the relay", err);
-	if (r.n_prefixes)
-		fputs("# relay peers, port and listen are the agent's: see its file\n",
-		      pf_print_file());
+	/* Off is not written: a file without a relay line leaves it alone. */
+	if (!r.n_prefixes)
+		return PF_EXIT_OK;
+	fputs("# relay peers, port and listen are the agent's: see its file\n", pf_print_file());
 	pf_conf_write_relay(pf_print_file(), &r);
 	return PF_EXIT_OK;
 }

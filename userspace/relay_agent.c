@@ -36,6 +36,7 @@ enum { RA_GENL, RA_UDP, RA_PEERS };
 struct pf_relay_agent {
 	struct pf_relay cfg;
 	int epfd, tun, udp, peers_fd;
+	bool v4;			/* the UDP socket is IPv4 only */
 	uint64_t tag;
 	uint32_t ifindex;
 	struct pf_nl nl;
@@ -99,12 +100,12 @@ static int open_tun(struct pf_relay_agent *ra, char *why, size_t len)
 	ra->tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (ra->tun < 0) {
 		snprintf(why, len, "relay: cannot open /dev/net/tun: %s", strerror(errno));
-		return -errno;
+		return -EIO;
 	}
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", PF_RELAY_IFNAME);
 	if (ioctl(ra->tun, TUNSETIFF, &ifr) < 0) {
 		snprintf(why, len, "relay: cannot create %s: %s", PF_RELAY_IFNAME, strerror(errno));
-		return -errno;
+		return -EIO;
 	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
@@ -129,17 +130,23 @@ static int open_udp(struct pf_relay_agent *ra, char *why, size_t len)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t sl;
-	int off = 0, family = ra->cfg.listen.family == AF_INET ? AF_INET : AF_INET6;
+	int off = 0, err;
 
-	ra->udp = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	ra->v4 = ra->cfg.listen.family == AF_INET;
+	ra->udp = socket(ra->v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ra->udp < 0 && errno == EAFNOSUPPORT && !ra->cfg.listen.family) {
+		/* A kernel booted with ipv6.disable=1: IPv4 any, IPv4 peers. */
+		ra->v4 = true;
+		ra->udp = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	}
 	if (ra->udp < 0)
 		goto fail;
-	if (family == AF_INET) {
+	if (ra->v4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(ra->cfg.port);
-		memcpy(&sin->sin_addr, ra->cfg.listen.bytes, 4);
+		memcpy(&sin->sin_addr, ra->cfg.listen.bytes, 4);	/* zero: any */
 		sl = sizeof(*sin);
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -155,9 +162,10 @@ static int open_udp(struct pf_relay_agent *ra, char *why, size_t len)
 	if (bind(ra->udp, (struct sockaddr *)&ss, sl) == 0)
 		return 0;
 fail:
+	err = errno;
 	snprintf(why, len, "relay: cannot listen on UDP port %u: %s", ra->cfg.port,
-		 strerror(errno));
-	return -errno;
+		 strerror(err));
+	return -err;
 }
 
 /* The relay group of the module's family, read without blocking. */
@@ -267,7 +275,7 @@ static socklen_t to_sockaddr(const struct pf_relay_agent *ra, const struct pf_ad
 			     struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
-	if (ra->cfg.listen.family == AF_INET) {
+	if (ra->v4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
 		if (a->family != AF_INET)

@@ -18,6 +18,31 @@ const char pf_usage_stats[] =
 	"       pmtufix stats -o prometheus\n"
 	"-o prometheus: the agent's /metrics once, for node_exporter's textfile collector\n";
 
+/*
+ * Relay counters where the backend keeps them, and only while the relay is
+ * on or has counted something: a node that never relays sees what it saw
+ * before. -ENOENT when there is nothing to show.
+ */
+static int relay_counters(struct pf_ctx *c, struct pf_relay_stats *rs)
+{
+	struct pf_relay r;
+	bool any = false;
+	int err;
+
+	err = c->ops->relay_stats_get ? c->ops->relay_stats_get(c->be, rs) : -ENOENT;
+	if (err)
+		return err;
+	for (size_t i = 0; i < __PMTUFIX_RELAY_OUT_MAX; i++)
+		any |= rs->out[i] != 0;
+	for (size_t i = 0; i < rs->in.n; i++)
+		any |= rs->in.v[i].value != 0;
+	if (!any && (!c->ops->relay_get || c->ops->relay_get(c->be, &r) || !r.n_prefixes)) {
+		pf_stats_free(&rs->in);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 static int stats_show(struct pf_ctx *c)
 {
 	struct pf_relay_stats rs;
@@ -32,8 +57,7 @@ static int stats_show(struct pf_ctx *c)
 	pf_open_object(NULL);
 	pf_stats_fields(&st, "");
 	pf_stats_free(&st);
-	/* Relay counters only where the backend keeps them. */
-	err = c->ops->relay_stats_get ? c->ops->relay_stats_get(c->be, &rs) : -ENOENT;
+	err = relay_counters(c, &rs);
 	if (!err) {
 		pf_relay_stats_print(&rs);
 		pf_stats_free(&rs.in);
