@@ -153,6 +153,7 @@ owner_transfer()
 }
 
 AGENT_LOG=''
+declare -A AGENT_PID=()
 # agent_start NS CONF: the agent in NS, module backend, until /healthz is 200.
 agent_start()
 {
@@ -162,6 +163,7 @@ agent_start()
 	AGENT_LOG=$LIB_TMPDIR/agent.${ns%%-*}.log
 	ns_spawn "$ns" "$AGENT_LOG" "$PMTUFIX_CLI" --backend module agent --config "$conf" \
 		--listen "127.0.0.1:$HTTP_PORT"
+	AGENT_PID[$ns]=$SPAWNED_PID
 	for ((i = 0; i < 100; i++)); do
 		[[ $(http_code "$ns" /healthz) == 200 ]] && return 0
 		kill -0 "$SPAWNED_PID" 2>/dev/null || break
@@ -282,6 +284,15 @@ relay_on()
 	[[ $out == *"$VIP/32"* ]]
 	check_err $? "relay show on the owner: $out"
 	log_test "$name: counted sent on the other node, rescued on the owner, shown"
+
+	# SIGTERM keeps the module's relay, and the relay device goes with the agent.
+	kill -TERM "${AGENT_PID[$NB]}" && busywait 5000 test ! -e "/proc/${AGENT_PID[$NB]}"
+	out=$("$PMTUFIX_CLI" -n "$NB" relay set prefixes "$VIP/32" rate 10 2>&1)
+	check_err $? "relay set after the agent left: $out"
+	out=$("$PMTUFIX_CLI" -n "$NB" -j relay show 2>&1)
+	[[ $out == *'"rate":10'* ]]
+	check_err $? "relay show after relay set: $out"
+	log_test "$name: the agent gone with its device, relay set from the command line still works"
 }
 
 relay_dnat()

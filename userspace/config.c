@@ -351,7 +351,8 @@ static int relay_read(struct pf_ctx *c, const struct pf_desired *d, const char *
 
 /*
  * The relay's module part. A file read by `apply` names no relay device:
- * the one the agent set stays; the agent's own d names its device.
+ * the one the agent set stays while it exists; the agent's own d names its
+ * device.
  */
 static int apply_relay(struct pf_ctx *c, const struct pf_desired *d, const char *name,
 		       const struct pf_relay *old)
@@ -360,7 +361,7 @@ static int apply_relay(struct pf_ctx *c, const struct pf_desired *d, const char 
 	int err;
 
 	if (!want.ifindex)
-		want.ifindex = old->ifindex;
+		want.ifindex = pf_device_alive(old->ifindex);
 	if (pf_relay_module_equal(&want, old) && want.ifindex == old->ifindex)
 		return PF_EXIT_OK;
 	err = c->ops->relay_set(c->be, &want);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,4 +97,11 @@ void pf_disconnect(struct pf_ctx *c)
 		c->ops->close(c->be);
 	c->ops = NULL;
 	c->be = NULL;
+}
+
+uint32_t pf_device_alive(uint32_t ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	return ifindex && if_indextoname(ifindex, name) ? ifindex : 0;
 }

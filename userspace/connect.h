@@ -3,6 +3,7 @@
 #ifndef PMTUFIX_CONNECT_H
 #define PMTUFIX_CONNECT_H
 
+#include <stdint.h>
 #include "ctx.h"
 
 /* Enter the namespace -n named, once; PF_EXIT_OK or PF_EXIT_FAIL. */
@@ -19,5 +20,12 @@ extern const struct pf_backend_ops *pf_backend_override;
 
 /* Close whichever backend pf_connect() opened. */
 void pf_disconnect(struct pf_ctx *c);
+
+/*
+ * @ifindex if a device with that index exists in the namespace the command
+ * runs in (after pf_connect()), else 0: the agent's relay device goes with
+ * the agent, and the module refuses a device that is gone.
+ */
+uint32_t pf_device_alive(uint32_t ifindex);
 
 #endif /* PMTUFIX_CONNECT_H */

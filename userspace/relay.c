@@ -49,7 +49,7 @@ static int relay_show(struct pf_ctx *c)
 	return PF_EXIT_OK;
 }
 
-/* The relay device is the agent's: a command line leaves it in place. */
+/* The relay device is the agent's: a command line leaves it in place while it exists. */
 static int relay_change(struct pf_ctx *c, struct pf_relay *want)
 {
 	struct pf_relay have;
@@ -61,7 +61,7 @@ static int relay_change(struct pf_ctx *c, struct pf_relay *want)
 		return relay_lacks(c);
 	err = c->ops->relay_get(c->be, &have);
 	if (!err) {
-		want->ifindex = have.ifindex;
+		want->ifindex = pf_device_alive(have.ifindex);
 		err = c->ops->relay_set(c->be, want);
 	}
 	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)) {
