@@ -140,3 +140,10 @@ printf '| 64 KiB transfer, min-max | %s-%s ms | %s-%s ms | |\n' \
 echo
 echo "Relayed by the other node: $(sent "$NB") sent, $(sent "$NB" rate_limited) rate-limited;" \
 	"relayed errors rescued on the owner: $(received "$NA" rescued)."
+# Not every relayed error is rescued: the router answers each oversized
+# segment of a burst, and by the time the later ones arrive the owner has
+# resent that data smaller and had it acknowledged (seq_window), or the
+# transfer is over (no_flow). What the owner made of them, by its reason:
+echo "The owner's verdicts on relayed errors:" \
+	"$(http "$NA" /metrics | sed -n 's/^pmtufix_relay_received_total{result="\([^"]*\)"} \([0-9]*\).*/\1 \2/p' |
+		awk '$2 > 0 { printf "%s%s %s", n++ ? ", " : "", $1, $2 }')."
