@@ -8,7 +8,10 @@
 #           valid, with pmtufix and with strict RPF alone
 #   agent   scripts/bench-agent-guest.sh: the agent's CPU when idle, and the
 #           time from "nft flush ruleset" to its table restored
-# BENCH=rescue|mss|flood|agent|all (default all) picks them; KVER picks the kernel
+#   relay   scripts/bench-relay-guest.sh: a frag-needed relayed by the node
+#           that has no flow against one delivered to the owner: latency to
+#           the owner's route cache, and the transfer's recovery time
+# BENCH=rescue|mss|flood|agent|relay|all (default all) picks them; KVER picks the kernel
 # (default: the newest supported).
 # Settings of bench-guest.sh (ROUNDS, TPUT_PAIRS, ...) pass through from the
 # environment. Prints Markdown tables; the whole run is kept in
@@ -19,8 +22,8 @@ cd "$top"
 kver=${KVER:-$(scripts/kernels.sh default)}
 [ -n "$kver" ] || { echo "bench: no supported kernel installed (make deps)" >&2; exit 1; }
 case ${BENCH:-all} in
-rescue|mss|flood|agent|all) ;;
-*) echo "bench: BENCH must be rescue, mss, flood, agent or all" >&2; exit 2 ;;
+rescue|mss|flood|agent|relay|all) ;;
+*) echo "bench: BENCH must be rescue, mss, flood, agent, relay or all" >&2; exit 2 ;;
 esac
 log=build/bench-$kver.log
 mkdir -p build
@@ -56,6 +59,8 @@ mss|all) run_suite mss scripts/bench-mss-guest.sh "3 to 4" DURATION SLICE THREAD
 	MSS_RULES BENCH_RAW ;;&
 flood|all) run_suite flood scripts/bench-flood-guest.sh "2 to 4" FLOOD_RATE FLOOD_SECONDS \
 	FLOOD_ROUNDS BENCH_RAW ;;&
-agent|all) run_suite agent scripts/bench-agent-guest.sh "3" IDLE_SECONDS ROUNDS ;;
+agent|all) run_suite agent scripts/bench-agent-guest.sh "3" IDLE_SECONDS ROUNDS ;;&
+relay|all) run_suite relay scripts/bench-relay-guest.sh "2 to 4" ROUNDS XFER_ROUNDS POLL_US \
+	WORK_TIMEOUT BENCH_RAW ;;
 esac
 exit "$rc"
