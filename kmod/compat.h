@@ -134,4 +134,46 @@ static inline struct sock *pmtufix_udp_lookup(struct net *net, __be32 saddr,
 				 table, NULL);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+#include <net/inet6_hashtables.h>
+#include <net/ipv6.h>
+
+/*
+ * The established-socket lookup tcp_v6_err() does: the same argument list
+ * on 6.1 and 6.12 (6.12 only made @net const), the per-netns hash table.
+ */
+static inline struct sock *pmtufix_tcp6_lookup(struct net *net,
+					       const struct in6_addr *saddr,
+					       __be16 sport,
+					       const struct in6_addr *daddr,
+					       u16 hnum, int dif, int sdif)
+{
+	return __inet6_lookup_established(net,
+					  net->ipv4.tcp_death_row.hashinfo,
+					  saddr, sport, daddr, hnum, dif, sdif);
+}
+
+/*
+ * The UDP socket lookup __udp6_lib_err() does, without a reference (RCU
+ * only). __udp6_lib_lookup() rather than udp6_lib_lookup(): exported
+ * whatever the configuration (the other only with NF_TPROXY_IPV6 or
+ * NF_SOCKET_IPV6). The table is the IPv4 one, per netns since 6.2.
+ */
+static inline struct sock *pmtufix_udp6_lookup(struct net *net,
+					       const struct in6_addr *saddr,
+					       __be16 sport,
+					       const struct in6_addr *daddr,
+					       __be16 dport, int dif, int sdif)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	struct udp_table *table = net->ipv4.udp_table;
+#else
+	struct udp_table *table = &udp_table;
+#endif
+
+	return __udp6_lib_lookup(net, saddr, sport, daddr, dport, dif, sdif,
+				 table, NULL);
+}
+#endif /* CONFIG_IPV6 */
+
 #endif /* _PMTUFIX_COMPAT_H */

@@ -15,6 +15,13 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#if IS_ENABLED(CONFIG_IPV6)
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+#endif
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -349,3 +356,183 @@ enum pmtufix_reason pmtufix_judge(struct sk_buff *skb, unsigned int hook,
 		return PMTUFIX_REASON_BELOW_FLOOR;
 	return pmtufix_flow_judge(skb, in, &q, d, &refused);
 }
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* IPv6: Packet Too Big, for the relay (relay6.c). The same proof as above. */
+
+/*
+ * The quote starts after the ICMPv6 header. Its extension headers are
+ * skipped as icmpv6_notify() skips them, to the protocol the kernel hands
+ * the error to.
+ */
+static bool pmtufix_parse_quote6(const struct sk_buff *skb, unsigned int off,
+				 struct pmtufix_quote6 *q,
+				 struct pmtufix_decision *d)
+{
+	const struct ipv6hdr *qh;
+	struct ipv6hdr _qh;
+	const void *l4;
+	__be16 frag_off;
+	u8 nexthdr;
+	int l4off;
+
+	qh = skb_header_pointer(skb, off, sizeof(_qh), &_qh);
+	if (!qh) {
+		d->why = "quoted IPv6 header truncated";
+		return false;
+	}
+	if (qh->version != 6) {
+		d->why = "quoted header is not IPv6";
+		return false;
+	}
+	q->saddr = qh->saddr;
+	q->daddr = qh->daddr;
+	nexthdr = qh->nexthdr;
+	l4off = ipv6_skip_exthdr(skb, off + sizeof(_qh), &nexthdr, &frag_off);
+	if (l4off < 0) {
+		d->why = "quoted extension headers truncated";
+		return false;
+	}
+	if (ntohs(frag_off) & ~0x7) {
+		d->why = "quoted packet is a non-first fragment";
+		return false;
+	}
+	q->protocol = nexthdr;
+	d->proto = nexthdr;
+	l4 = skb_header_pointer(skb, l4off, sizeof(q->l4), &q->l4);
+	if (!l4) {
+		d->why = "less than 8 bytes of the quoted L4 header";
+		return false;
+	}
+	if (l4 != &q->l4)
+		memcpy(&q->l4, l4, sizeof(q->l4));
+	if (!ipv6_addr_equal(&q->saddr, &ipv6_hdr(skb)->daddr)) {
+		d->why = "ICMPv6 not addressed to the quoted source";
+		return false;
+	}
+	return true;
+}
+
+/**
+ * pmtufix_quote6_read() - Check a Packet Too Big's checksum, read its quote.
+ * @skb: the ICMPv6 error, IPv6 header at skb_network_header()
+ * @hook: the netfilter hook it is in (for the checksum helper)
+ * @icmpoff: offset of the ICMPv6 header, past any extension header
+ * @q: filled with the quoted flow
+ * @d: the decision, for @d->why and @d->proto only (its addresses are IPv4)
+ *
+ * Context: Under rcu_read_lock(), from a netfilter hook.
+ * Return: true if the quote can be judged; false: malformed, @d->why says why.
+ */
+bool pmtufix_quote6_read(struct sk_buff *skb, unsigned int hook,
+			 unsigned int icmpoff, struct pmtufix_quote6 *q,
+			 struct pmtufix_decision *d)
+{
+	if (nf_ip6_checksum(skb, hook, icmpoff, IPPROTO_ICMPV6)) {
+		d->why = "bad ICMPv6 checksum";
+		return false;
+	}
+	return pmtufix_parse_quote6(skb, icmpoff + sizeof(struct icmp6hdr), q,
+				    d);
+}
+
+static enum pmtufix_reason pmtufix_tcp6_flow(struct net *net,
+					     const struct pmtufix_ifindexes *ifx,
+					     const struct pmtufix_quote6 *q,
+					     struct pmtufix_decision *d,
+					     bool *refused)
+{
+	enum pmtufix_reason r;
+	struct sock *sk;
+
+	/* The lookup tcp_v6_err() will do, from our end of the segment. */
+	sk = pmtufix_tcp6_lookup(net, &q->daddr, q->l4.dport, &q->saddr,
+				 ntohs(q->l4.sport), ifx->dif, ifx->sdif);
+	if (!sk)
+		return PMTUFIX_REASON_NO_FLOW;
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		r = PMTUFIX_REASON_NO_FLOW;
+	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		/* tcp_req_err(), as for IPv4: no PMTU during the handshake. */
+		d->why = "connection not established: the kernel ignores the error";
+		*refused = true;
+		r = PMTUFIX_REASON_NO_FLOW;
+	} else {
+		r = pmtufix_tcp_window(sk, ntohl(q->l4.seq));
+	}
+	sock_gen_put(sk);
+	return r;
+}
+
+/* As pmtufix_udp_flow(): a socket connected to the peer, or a tunnel's. */
+static enum pmtufix_reason pmtufix_udp6_flow(struct net *net,
+					     const struct pmtufix_ifindexes *ifx,
+					     const struct pmtufix_quote6 *q)
+{
+	struct sock *sk;
+
+	/* The lookup __udp6_lib_err() will do. */
+	sk = pmtufix_udp6_lookup(net, &q->daddr, q->l4.dport, &q->saddr,
+				 q->l4.sport, ifx->dif, ifx->sdif);
+	if (sk) {
+		if (READ_ONCE(udp_sk(sk)->encap_type) ||
+		    (READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
+		     ipv6_addr_equal(&sk->sk_v6_daddr, &q->daddr) &&
+		     READ_ONCE(sk->sk_dport) == q->l4.dport))
+			return PMTUFIX_REASON_RESCUED;
+		return PMTUFIX_REASON_NO_FLOW;
+	}
+	/* __udp6_lib_err_encap(): the tunnel's port, sdif 0. */
+	sk = pmtufix_udp6_lookup(net, &q->daddr, q->l4.sport, &q->saddr,
+				 q->l4.dport, ifx->dif, 0);
+	if (sk && READ_ONCE(udp_sk(sk)->encap_err_lookup))
+		return PMTUFIX_REASON_RESCUED;
+	return PMTUFIX_REASON_NO_FLOW;
+}
+
+/**
+ * pmtufix_flow6_judge() - Is the flow a Packet Too Big quotes one of ours?
+ * @skb: the ICMPv6 error, for its conntrack entry
+ * @in: the device the flow's packets are looked up from
+ * @q: the quoted flow, from pmtufix_quote6_read()
+ * @d: the decision, for @d->why
+ * @refused: as for pmtufix_flow_judge()
+ *
+ * Context: Under rcu_read_lock(), from a netfilter hook after NAT_DST.
+ * Return: as pmtufix_flow_judge().
+ */
+enum pmtufix_reason pmtufix_flow6_judge(struct sk_buff *skb,
+					const struct net_device *in,
+					const struct pmtufix_quote6 *q,
+					struct pmtufix_decision *d,
+					bool *refused)
+{
+	struct pmtufix_ifindexes ifx = pmtufix_l3_ifindexes(in);
+	struct net *net = dev_net(in);
+	enum pmtufix_reason r;
+
+	*refused = false;
+	/* Our address in the device's L3 domain (VRF), as ip6_route_input. */
+	if (!ipv6_chk_addr(net, &q->saddr, in, 0)) {
+		if (pmtufix_ct_related(skb, q->protocol))
+			return PMTUFIX_REASON_RESCUED;
+		return PMTUFIX_REASON_NOT_LOCAL;
+	}
+	switch (q->protocol) {
+	case IPPROTO_TCP:
+		r = pmtufix_tcp6_flow(net, &ifx, q, d, refused);
+		break;
+	case IPPROTO_UDP:
+		r = pmtufix_udp6_flow(net, &ifx, q);
+		break;
+	default:
+		r = PMTUFIX_REASON_NO_FLOW;
+		break;
+	}
+	/* A local socket behind DNAT, as for IPv4. */
+	if (r == PMTUFIX_REASON_NO_FLOW && !*refused &&
+	    pmtufix_ct_related(skb, q->protocol))
+		r = PMTUFIX_REASON_RESCUED;
+	return r;
+}
+#endif /* CONFIG_IPV6 */

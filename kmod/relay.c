@@ -21,8 +21,7 @@
  * NAT, to icmp_rcv() or to the forwarding path of a DNATed pod. It is never
  * relayed again.
  *
- * IPv6 prefixes are stored for the agent's sake but not acted on: the module
- * has no IPv6 rescue path to judge Packet Too Big with yet.
+ * IPv6 Packet Too Big errors take the same way through relay6.c.
  */
 #include <linux/icmp.h>
 #include <linux/inetdevice.h>
@@ -79,10 +78,19 @@ static bool pmtufix_relay_bucket(struct pmtufix_relay *relay)
 	return ok;
 }
 
-static enum pmtufix_relay_out pmtufix_relay_send(struct net *net,
-						 struct pmtufix_relay *relay,
-						 struct sk_buff *skb,
-						 int ifindex)
+/**
+ * pmtufix_relay_send() - Hand an error to the relay group, within the rate.
+ * @net: the namespace
+ * @relay: its relay configuration, for the bucket
+ * @skb: the error, from its network header (skb->data) on
+ * @ifindex: the device it came in on
+ *
+ * Context: Under rcu_read_lock(), from a PRE_ROUTING hook.
+ * Return: what became of it, for the relay-out counters.
+ */
+enum pmtufix_relay_out pmtufix_relay_send(struct net *net,
+					  struct pmtufix_relay *relay,
+					  struct sk_buff *skb, int ifindex)
 {
 	/* No token spent on what could never be handed on. */
 	if (skb->len > PMTUFIX_RELAY_PACKET_MAX)

@@ -7,7 +7,18 @@
 #include <linux/types.h>
 #include <net/net_namespace.h>
 
+#include "pmtufix.h"
+
+struct pmtufix_relay;
+
 bool pmtufix_relay_hook(struct sk_buff *skb, const struct nf_hook_state *state,
 			u32 mtu, unsigned int *verdict);
+enum pmtufix_relay_out pmtufix_relay_send(struct net *net,
+					  struct pmtufix_relay *relay,
+					  struct sk_buff *skb, int ifindex);
+#if IS_ENABLED(CONFIG_IPV6)
+unsigned int pmtufix_relay6_hook(struct sk_buff *skb,
+				 const struct nf_hook_state *state);
+#endif
 
 #endif /* _PMTUFIX_RELAY_H */

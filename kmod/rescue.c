@@ -22,6 +22,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -190,6 +191,17 @@ static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
 	return pmtufix_rescue_ipv4(skb, state);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/* IPv6 has no reverse-path filter to rescue from: only the relay's part. */
+static unsigned int pmtufix_rescue_ipv6_hook(void *priv, struct sk_buff *skb,
+					     const struct nf_hook_state *state)
+{
+	if (pmtufix_bridged(skb))
+		return NF_ACCEPT;
+	return pmtufix_relay6_hook(skb, state);
+}
+#endif
+
 #if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
 /*
  * br_pass_frame_up(): a frame br_netfilter ran the IPv4 hooks for goes up
@@ -228,6 +240,14 @@ static const struct nf_hook_ops pmtufix_rescue_ops[] = {
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_NAT_DST + 1,
 	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= pmtufix_rescue_ipv6_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_NAT_DST + 1,
+	},
+#endif
 #if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
 	/* After bridge filtering, before br_netfilter's conntrack confirm. */
 	{

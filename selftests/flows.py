@@ -30,8 +30,9 @@ def tcp_pair(lns, laddr, lport, cns, caddr, cport, lreuse=True, creuse=True,
     LREUSE, CREUSE: SO_REUSEADDR on the listener, the connector; DEV: the
     device (a VRF) the listener is bound to.
     """
+    family = socket.AF_INET6 if ':' in laddr else socket.AF_INET
     setns(lns)
-    lsock = socket.socket()
+    lsock = socket.socket(family)
     if lreuse:
         lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if dev:
@@ -40,7 +41,7 @@ def tcp_pair(lns, laddr, lport, cns, caddr, cport, lreuse=True, creuse=True,
     lsock.bind((laddr, lport))
     lsock.listen(1)
     setns(cns)
-    csock = socket.socket()
+    csock = socket.socket(family)
     if creuse:
         csock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     csock.bind((caddr, cport))

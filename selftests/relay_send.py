@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send one datagram to an agent's relay port, as a peer would (or would not).
 
-  relay_send.py --to ADDR [--port 9884] --kind KIND [-- forge_icmp.py args]
+  relay_send.py --to ADDR [--port 9884] --kind KIND [--ipv6] [-- builder args]
 
 KIND:
   good       the relay header and the error forge_icmp.py builds from the
-             arguments after "--"
+             arguments after "--" (with --ipv6: the Packet Too Big ptb6.py
+             builds)
   garbage    random bytes
   truncated  a good datagram cut in the middle of the quote
   oversized  a good datagram padded beyond the largest error relayed (the
@@ -24,6 +25,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forge_icmp  # noqa: E402
+import ptb6  # noqa: E402
 
 # The relay's wire format (userspace/relaypkt.h): magic, version, three zero bytes.
 MAGIC = b'PMTR'
@@ -41,6 +43,8 @@ def main():
     ap.add_argument('--port', type=int, default=9884)
     ap.add_argument('--kind', required=True,
                     choices=('good', 'garbage', 'truncated', 'oversized'))
+    ap.add_argument('--ipv6', action='store_true',
+                    help='an IPv6 Packet Too Big (ptb6.py) rather than IPv4')
     ap.add_argument('forge', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     forge = a.forge[1:] if a.forge[:1] == ['--'] else a.forge
@@ -48,14 +52,19 @@ def main():
     if a.kind == 'garbage':
         data = os.urandom(200)
     else:
-        pkt = forge_icmp.build(forge_icmp.parser().parse_args(forge))
+        builder = ptb6 if a.ipv6 else forge_icmp
+        pkt = builder.build(builder.parser().parse_args(forge))
         if a.kind == 'truncated':
             pkt = pkt[:len(pkt) - 10]
         elif a.kind == 'oversized':
             pkt += b'\0' * (PACKET_MAX + 100 - len(pkt))
-            pkt = pkt[:2] + struct.pack('!H', len(pkt)) + pkt[4:]
+            if a.ipv6:
+                pkt = pkt[:4] + struct.pack('!H', len(pkt) - 40) + pkt[6:]
+            else:
+                pkt = pkt[:2] + struct.pack('!H', len(pkt)) + pkt[4:]
         data = header() + pkt
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(socket.AF_INET6 if ':' in a.to else socket.AF_INET,
+                      socket.SOCK_DGRAM)
     s.sendto(data, (a.to, a.port))
     s.close()
     return 0

@@ -114,14 +114,15 @@ def main():
     info = {}
     try:
         setns(args.listen_ns)
-        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ':' in args.addr else socket.AF_INET
+        lsock = socket.socket(family, socket.SOCK_STREAM)
         lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         lsock.bind((args.addr, args.port))
         lsock.listen(1)
         port = lsock.getsockname()[1]
 
         setns(args.connect_ns)
-        csock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        csock = socket.socket(family, socket.SOCK_STREAM)
         if args.mss:
             csock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, args.mss)
         if args.bind:
