@@ -119,9 +119,10 @@ enum pmtufix_mss_stat {
 };
 
 /**
- * enum pmtufix_relay_out - What became of a frag-needed error addressed to a
- *   relay prefix for which this host has no flow. Also the index of the
- *   counters: attribute type counter + 1 in the relay-out-stats nest.
+ * enum pmtufix_relay_out - What became of a frag-needed error (IPv6: Packet
+ *   Too Big) addressed to a relay prefix for which this host has no flow. Also
+ *   the index of the counters: attribute type counter + 1 in the
+ *   relay-out-stats nest.
  * @PMTUFIX_RELAY_OUT_SENT: handed to the relay group (the agent sends it to
  *   the peers)
  * @PMTUFIX_RELAY_OUT_RATE_LIMITED: over the namespace's relay rate; not handed
