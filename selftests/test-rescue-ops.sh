@@ -272,6 +272,32 @@ counted_any()
 	counted "$1" && [[ " $COUNTED" == *" $2+"* ]]
 }
 
+# The first netfilter hook of a kind turns on a static key, and the kernel
+# patches NF_HOOK's branch in ip_rcv() and the like with text_poke_bp().
+# Under qemu TCG another vCPU can still run a stale translation of that code
+# and hit the temporary int3 after its handler is gone ("Oops: int3" in
+# ip_rcv, seen once in 30-odd reloads): the emulator's, not the module's. A
+# node always has hooks of every kind (conntrack, a firewall); this keeps
+# some too, so that the reloads never patch code.
+hold_hook_keys()
+{
+	nft -f - <<-EOF || { log_info "cannot hold the hook keys: reloads patch code"; return 0; }
+		table inet pmtufix_test_keys {
+			chain keep_pre { type filter hook prerouting priority 0; }
+			chain keep_in { type filter hook input priority 0; }
+			chain keep_fwd { type filter hook forward priority 0; }
+			chain keep_out { type filter hook output priority 0; }
+			chain keep_post { type filter hook postrouting priority 0; }
+		}
+	EOF
+	defer nft delete table inet pmtufix_test_keys
+	nft -f - 2>/dev/null <<-EOF && defer nft delete table bridge pmtufix_test_keys
+		table bridge pmtufix_test_keys {
+			chain keep_in { type filter hook input priority 0; }
+		}
+	EOF
+}
+
 reload()
 {
 	local i ok=0 rc out mtu mon_pid lines running=1
@@ -296,6 +322,7 @@ reload()
 	busywait 10000 counted_any "$SRV" disabled
 	check_err $? "the transfer's first error did not reach the module"
 
+	hold_hook_keys
 	for ((i = 1; i <= 5; i++)); do
 		kill -0 "$BIG_PID" 2>/dev/null || running=0
 		if ! rmmod pmtufix; then
