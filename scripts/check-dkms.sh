@@ -106,7 +106,8 @@ done
 # A boot with systemd as PID 1 on the newest kernel: modules-load.d, the unit,
 # the agent applying its file.
 k=${kernels[-1]}
-printf 'set rescue on log all\nmss add 10.10.20.0/24 1400 dir to\n' >"$log/sdvm.conf"
+printf 'set rescue on log all\nmss add 10.10.20.0/24 1400 dir to\n%s\n' \
+	'relay set prefixes 198.51.100.0/24 peers 192.0.2.1' >"$log/sdvm.conf"
 t0=$EPOCHREALTIME
 scripts/systemd-vm.sh "$root" "$k" "$log/sdvm.conf" >"$log/sdvm-$k.log" 2>&1
 rc=$?

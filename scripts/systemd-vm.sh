@@ -6,7 +6,9 @@
 # as a node boots: systemd-modules-load loads the DKMS-built module, then
 # pmtufix.service starts the agent. A oneshot unit after multi-user.target
 # checks that the unit is active, the module is loaded and the file is applied
-# (TAP on the console), then powers off. ROOT itself is not changed.
+# (TAP on the console), then powers off. ROOT itself is not changed. With a
+# relay line in CONF, deploy/systemd/relay.conf is installed as a drop-in and
+# the check wants the relay device in place.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$1 rel=$2 conf=$3
@@ -33,6 +35,9 @@ ExecStartPost=/bin/sleep 2
 ExecStartPost=/bin/systemctl --no-block poweroff
 UNIT
 ln -s ../pmtufix-check.service "$work/add/etc/systemd/system/multi-user.target.wants/pmtufix-check.service"
+# The relay's drop-in, as the README says to install it with a relay line.
+mkdir -p "$work/add/etc/systemd/system/pmtufix.service.d"
+cp "$here/../deploy/systemd/relay.conf" "$work/add/etc/systemd/system/pmtufix.service.d/relay.conf"
 mkdir -p "$work/add/usr/local/sbin"
 cat >"$work/add/usr/local/sbin/pmtufix-check" <<'CHECK'
 #!/bin/bash
@@ -63,6 +68,17 @@ if grep -qE '^backend: module( |$)' <<<"$show" && grep -q '^log: all' <<<"$show"
 	ok "the agent applied /etc/pmtufix/pmtufix.conf with the module backend"
 else
 	notok "/etc/pmtufix/pmtufix.conf not applied:"; printf '%s\n%s\n' "$show" "$rules" | sed 's/^/#   /'
+fi
+# The file's relay line: the agent made its TUN device inside the sandbox
+# (the drop-in) and gave it to the module.
+relay=$(pmtufix relay show 2>&1)
+idx=$(cat /sys/class/net/pmtufix0/ifindex 2>/dev/null)
+if [ -n "$idx" ] && grep -q '198.51.100.0/24' <<<"$relay" &&
+   grep -q "^device: ifindex $idx " <<<"$relay"; then
+	ok "the relay runs under the unit's sandbox: pmtufix0 is the module's relay device"
+else
+	notok "the relay does not run under the sandbox:"
+	{ echo "$relay"; journalctl -b -u pmtufix.service --no-pager | grep -i relay; } | sed 's/^/#   /'
 fi
 # No curl in the root: bash's /dev/tcp speaks enough HTTP.
 body=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9883; printf "GET /healthz HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>&1 | tr -d '\r' | tail -n 1)
