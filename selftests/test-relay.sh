@@ -22,6 +22,8 @@
 # relay_flood    500 no-flow errors at $NB: relayed up to the rate limit only
 # relay_three    three nodes: the error reaches $NA and $NC; $NC has no flow and
 #                drops it; nobody relays a relayed error (no loop)
+# relay_nodev    an agent that cannot make its relay device (a sandbox without
+#                /dev/net/tun): /healthz is 503 and names the relay
 #
 # Usage: test-relay.sh [-t "case ..."] [-v]
 #   PMTUFIX_CLI, PMTUFIX_KO: see lib.sh
@@ -43,7 +45,8 @@ tests="
 	relay_dnat	a pod behind DNAT on the owner learns the MTU from a relayed error
 	relay_forged	forged, foreign, garbage datagrams change nothing and are counted
 	relay_flood	a flood of no-flow errors is relayed up to the rate limit only
-	relay_three	three nodes: relayed to both, dropped where there is no flow, no loop"
+	relay_three	three nodes: relayed to both, dropped where there is no flow, no loop
+	relay_nodev	the relay device cannot be made: /healthz says 503 and why"
 
 must_setup_relay()
 {
@@ -268,6 +271,26 @@ relay_three()
 	(($(sent "$NA") == 0 && $(sent "$NC") == 0))
 	check_err $? "relayed again: owner $(sent "$NA"), third node $(sent "$NC")"
 	log_test "$name: relayed to both, the third node drops it, nobody relays it again"
+}
+
+relay_nodev()
+{
+	local name="no relay device" conf log body
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	pmtufix_load || { log_test "$name: insmod"; return; }
+	lib_tmpdir
+	conf=$(relay_conf nodev.conf "$NA_IP" "$NB_IP")
+	log=$LIB_TMPDIR/agent.nodev.log
+	# /dev/null where the TUN node should be: TUNSETIFF fails.
+	ns_spawn "$NA" "$log" unshare -m sh -c 'mount --bind /dev/null /dev/net/tun && exec "$@"' \
+		sh "$PMTUFIX_CLI" --backend module agent --config "$conf" --listen "127.0.0.1:$HTTP_PORT"
+	busywait 5000 test "$(http_code "$NA" /healthz)" = 503
+	check_err $? "/healthz is $(http_code "$NA" /healthz) without a relay device, not 503: $(cat "$log")"
+	body=$(http "$NA" /healthz)
+	[[ $body == *relay* ]]
+	check_err $? "/healthz does not name the relay: $body"
+	log_test "$name: /healthz is 503: $body"
 }
 
 tests_parse_args "$@"

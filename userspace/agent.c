@@ -60,6 +60,7 @@ struct agent {
 	unsigned int delay_ms;
 	struct pf_agent_metrics m;
 	char problem[384];
+	char relay_problem[256];	/* the relay line cannot run: /healthz says so */
 };
 
 /* One line per action on stderr, as journald takes it. */
@@ -147,6 +148,11 @@ static void healthy(struct agent *a)
 	a->m.last_reconcile = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	a->problem[0] = '\0';
 	a->delay_ms = DEBOUNCE_MS;
+	/* The rest is in place; a relay the file asks for and that cannot run is not. */
+	if (a->relay_problem[0]) {
+		a->m.healthy = false;
+		snprintf(a->problem, sizeof(a->problem), "%s", a->relay_problem);
+	}
 }
 
 static void unhealthy(struct agent *a, const char *why)
@@ -207,6 +213,7 @@ static void relay_start(struct agent *a)
 {
 	char why[256] = "";
 
+	a->relay_problem[0] = '\0';
 	if (!a->want.has_relay || !a->want.relay.n_prefixes)
 		return;
 	if (a->c->ops != &pf_backend_module) {
@@ -219,6 +226,7 @@ static void relay_start(struct agent *a)
 	}
 	if (pf_ra_open(&a->relay, &a->want.relay, a->epfd, TAG_RELAY, why, sizeof(why))) {
 		say(a, "%s", why);
+		snprintf(a->relay_problem, sizeof(a->relay_problem), "%s", why);
 		pf_ra_close(a->relay);
 		a->relay = NULL;
 		return;
@@ -233,6 +241,7 @@ static void relay_stop(struct agent *a)
 {
 	pf_ra_close(a->relay);
 	a->relay = NULL;
+	a->relay_problem[0] = '\0';
 }
 
 /* A reloaded module has a new family id and groups: join its relay group again. */
