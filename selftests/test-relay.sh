@@ -194,7 +194,7 @@ time.sleep(3600)"
 	r0=$(received "$NA" rescued)
 	before=$(received "$NA" seq_window)
 	relay_datagram "$NB" "$NA_IP" good "${quote[@]}" --seq $((seq + 100000))
-	busywait 3000 test "$(received "$NA" seq_window)" -gt "$before"
+	busywait 3000 above received "$NA" seq_window "$before"
 	check_err $? "a wrong sequence from a peer is not counted as seq_window"
 	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
 	check_err $? "a wrong sequence from a peer changed the PMTU"
@@ -202,7 +202,7 @@ time.sleep(3600)"
 
 	u0=$(received "$NA" unknown_peer)
 	relay_datagram "$CLI" "$NA_IP" good "${quote[@]}" --seq "$seq"
-	busywait 3000 test "$(received "$NA" unknown_peer)" -gt "$u0"
+	busywait 3000 above received "$NA" unknown_peer "$u0"
 	check_err $? "a datagram from a non-peer is not counted as unknown_peer"
 	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
 	check_err $? "a datagram from a non-peer changed the PMTU"
@@ -212,7 +212,7 @@ time.sleep(3600)"
 	relay_datagram "$NB" "$NA_IP" garbage
 	relay_datagram "$NB" "$NA_IP" truncated "${quote[@]}" --seq "$seq"
 	relay_datagram "$NB" "$NA_IP" oversized "${quote[@]}" --seq "$seq"
-	busywait 3000 test "$(received "$NA" malformed)" -ge $((m0 + 3))
+	busywait 3000 above received "$NA" malformed $((m0 + 2))
 	check_err $? "malformed: $(received "$NA" malformed), not $m0 + 3"
 	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
 	check_err $? "a malformed datagram changed the PMTU"
@@ -221,7 +221,7 @@ time.sleep(3600)"
 	log_test "$name: garbage, truncated and oversized are dropped and counted"
 
 	relay_datagram "$NB" "$NA_IP" good "${quote[@]}" --seq "$seq"
-	busywait 3000 test "$(received "$NA" rescued)" -gt "$r0"
+	busywait 3000 above received "$NA" rescued "$r0"
 	check_err $? "the right sequence from a peer is not rescued"
 	check_route_mtu "$NA" "$CLI_IP" 1400 "the owner"
 	log_test "$name: the right sequence from a peer is judged and rescued"
@@ -240,7 +240,7 @@ relay_flood()
 		--inner-src "$VIP" --inner-dst "$CLI_IP" --proto tcp --sport 7300 \
 		--dport 7301 --count "$n" >/dev/null
 	check_err $? "cannot send the flood"
-	busywait 3000 test "$(sent "$NB")" -gt 0
+	busywait 3000 above sent "$NB" sent 0
 	s=$(sent "$NB"); l=$(sent "$NB" rate_limited)
 	log_info "flood of $n: sent $s, rate-limited $l"
 	# burst 40 at rate 20, and however long the flood took (well under 5 s)
@@ -285,7 +285,7 @@ relay_nodev()
 	# /dev/null where the TUN node should be: TUNSETIFF fails.
 	ns_spawn "$NA" "$log" unshare -m sh -c 'mount --bind /dev/null /dev/net/tun && exec "$@"' \
 		sh "$PMTUFIX_CLI" --backend module agent --config "$conf" --listen "127.0.0.1:$HTTP_PORT"
-	busywait 5000 test "$(http_code "$NA" /healthz)" = 503
+	busywait 5000 healthz_is "$NA" 503
 	check_err $? "/healthz is $(http_code "$NA" /healthz) without a relay device, not 503: $(cat "$log")"
 	body=$(http "$NA" /healthz)
 	[[ $body == *relay* ]]

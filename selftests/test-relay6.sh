@@ -170,6 +170,11 @@ metric()
 sent() { metric "$1" "pmtufix_relay_sent_total{result=\"${2:-sent}\"}"; }
 received() { metric "$1" "pmtufix_relay_received_total{result=\"$2\"}"; }
 
+# above COUNTER NS RESULT N: true once that counter (sent, received) is over N.
+# For busywait, which runs its command anew each try: a "$(...)" in its
+# arguments would be read once, before the first.
+above() { (($("$1" "$2" "$3") > $4)); }
+
 start_agents()
 {
 	local conf=$LIB_TMPDIR/relay6.conf ns
@@ -257,14 +262,14 @@ time.sleep(3600)"
 	r0=$(received "$NA" rescued)
 	before=$(received "$NA" seq_window)
 	relay_datagram6 "$NB" "$NA6" good "${quote[@]}" --seq $((seq + 100000))
-	busywait 3000 test "$(received "$NA" seq_window)" -gt "$before"
+	busywait 3000 above received "$NA" seq_window "$before"
 	check_err $? "a wrong sequence from a peer is not counted as seq_window"
 	[[ -z $(route6_mtu "$NA" "$CLI6") ]]
 	check_err $? "a wrong sequence from a peer changed the PMTU"
 	log_test "$name: a wrong sequence from a peer's address changes nothing"
 
 	relay_datagram6 "$NB" "$NA6" good "${quote[@]}" --seq "$seq"
-	busywait 3000 test "$(received "$NA" rescued)" -gt "$r0"
+	busywait 3000 above received "$NA" rescued "$r0"
 	check_err $? "the right sequence from a peer is not rescued"
 	check_route6_mtu "$NA" "$CLI6" 1400 "the owner"
 	log_test "$name: the right sequence from a peer is judged and rescued"

@@ -178,6 +178,12 @@ metric()
 sent() { metric "$1" "pmtufix_relay_sent_total{result=\"${2:-sent}\"}"; }
 received() { metric "$1" "pmtufix_relay_received_total{result=\"$2\"}"; }
 
+# above COUNTER NS RESULT N: true once that counter (sent, received) is over N.
+# For busywait, which runs its command anew each try: a "$(...)" in its
+# arguments would be read once, before the first.
+above() { (($("$1" "$2" "$3") > $4)); }
+healthz_is() { [[ $(http_code "$1" /healthz) == "$2" ]]; }	# NS CODE
+
 # relay_conf NAME PEER...: the file every node reads.
 relay_conf()
 {
