@@ -18,6 +18,8 @@ struct pmtufix_decision {
 	__be32 icmp_saddr;
 	u32 mtu;
 	bool relayed;		/* came in on the relay device */
+	bool judged;		/* @reason is pmtufix_judge()'s: not asked again */
+	bool refused;		/* a socket of the flow, whose error the kernel ignores */
 	bool quoted;		/* proto, saddr and daddr were read */
 	bool ports;		/* sport and dport were read */
 	u8 proto;

@@ -171,23 +171,18 @@ static enum pmtufix_reason pmtufix_tcp_window(const struct sock *sk, u32 seq)
 	return PMTUFIX_REASON_RESCUED;
 }
 
-/* @refused: a socket was found, and the kernel will ignore the error for it. */
-static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
-					    const struct pmtufix_ifindexes *ifx,
-					    const struct pmtufix_quote *q,
-					    struct pmtufix_decision *d,
-					    bool *refused)
+/*
+ * The verdict on the socket tcp_v4_err() or tcp_v6_err() would find (NULL:
+ * none); @d->refused when it is one the kernel ignores the error for. The
+ * reference the lookup took is dropped.
+ */
+static enum pmtufix_reason pmtufix_tcp_sock(struct sock *sk, u32 seq,
+					    struct pmtufix_decision *d)
 {
-	u32 seq = ntohl(q->l4.seq);
 	enum pmtufix_reason r;
-	struct sock *sk;
 
-	/* The lookup tcp_v4_err() will do, from our end of the segment. */
-	sk = pmtufix_tcp_lookup(net, q->daddr, q->l4.dport, q->saddr,
-				ntohs(q->l4.sport), ifx->dif, ifx->sdif);
 	if (!sk)
 		return PMTUFIX_REASON_NO_FLOW;
-
 	if (sk->sk_state == TCP_TIME_WAIT) {
 		r = PMTUFIX_REASON_NO_FLOW;
 	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
@@ -196,13 +191,41 @@ static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
 		 * learnt for a connection still in its handshake.
 		 */
 		d->why = "connection not established: the kernel ignores the error";
-		*refused = true;
+		d->refused = true;
 		r = PMTUFIX_REASON_NO_FLOW;
 	} else {
 		r = pmtufix_tcp_window(sk, seq);
 	}
-
 	sock_gen_put(sk);
+	return r;
+}
+
+static enum pmtufix_reason pmtufix_tcp_flow(struct net *net,
+					    const struct pmtufix_ifindexes *ifx,
+					    const struct pmtufix_quote *q,
+					    struct pmtufix_decision *d)
+{
+	/* The lookup tcp_v4_err() will do, from our end of the segment. */
+	return pmtufix_tcp_sock(pmtufix_tcp_lookup(net, q->daddr, q->l4.dport,
+						   q->saddr, ntohs(q->l4.sport),
+						   ifx->dif, ifx->sdif),
+				ntohl(q->l4.seq), d);
+}
+
+/*
+ * A local socket can hide behind NAT: for a connection to a DNATed service
+ * address, the quoted destination is turned back into the service address
+ * only in LOCAL_IN, after this hook. conntrack then vouches for the flow;
+ * tcp_v4_err() still checks the sequence. Not when the socket found is one
+ * the kernel will ignore the error for.
+ */
+static enum pmtufix_reason pmtufix_ct_vouches(const struct sk_buff *skb, u8 protocol,
+					      enum pmtufix_reason r,
+					      const struct pmtufix_decision *d)
+{
+	if (r == PMTUFIX_REASON_NO_FLOW && !d->refused &&
+	    pmtufix_ct_related(skb, protocol))
+		return PMTUFIX_REASON_RESCUED;
 	return r;
 }
 
@@ -277,9 +300,9 @@ bool pmtufix_quote_read(struct sk_buff *skb, unsigned int hook,
  * @skb: the ICMP error, for its conntrack entry
  * @in: the device the flow's packets are looked up from (VRF, bound sockets)
  * @q: the quoted flow, from pmtufix_quote_read()
- * @d: the decision, for @d->why
- * @refused: set when a socket of the flow was found but the kernel will
- *	ignore the error for it: the flow is here all the same
+ * @d: the decision, for @d->why; @d->refused is set when a socket of the
+ *	flow was found but the kernel will ignore the error for it: the flow
+ *	is here all the same
  *
  * Context: Under rcu_read_lock(), from a netfilter hook after NAT_DST.
  * Return: PMTUFIX_REASON_RESCUED if it is (so far), else NOT_LOCAL, NO_FLOW
@@ -288,14 +311,13 @@ bool pmtufix_quote_read(struct sk_buff *skb, unsigned int hook,
 enum pmtufix_reason pmtufix_flow_judge(struct sk_buff *skb,
 				       const struct net_device *in,
 				       const struct pmtufix_quote *q,
-				       struct pmtufix_decision *d,
-				       bool *refused)
+				       struct pmtufix_decision *d)
 {
 	struct pmtufix_ifindexes ifx = pmtufix_l3_ifindexes(in);
 	struct net *net = dev_net(in);
 	enum pmtufix_reason r;
 
-	*refused = false;
+	d->refused = false;
 	/* The device's table, so that a VRF's addresses count as local. */
 	if (inet_addr_type_dev_table(net, in, q->saddr) != RTN_LOCAL) {
 		/* Forwarded or NATed (pod) traffic; NAT_DST already ran. */
@@ -306,7 +328,7 @@ enum pmtufix_reason pmtufix_flow_judge(struct sk_buff *skb,
 
 	switch (q->protocol) {
 	case IPPROTO_TCP:
-		r = pmtufix_tcp_flow(net, &ifx, q, d, refused);
+		r = pmtufix_tcp_flow(net, &ifx, q, d);
 		break;
 	case IPPROTO_UDP:
 		r = pmtufix_udp_flow(net, &ifx, q);
@@ -316,17 +338,7 @@ enum pmtufix_reason pmtufix_flow_judge(struct sk_buff *skb,
 		break;
 	}
 
-	/*
-	 * A local socket can hide behind NAT: for a connection to a DNATed
-	 * service address, the quoted destination is turned back into the
-	 * service address only in LOCAL_IN, after this hook. conntrack then
-	 * vouches for the flow; tcp_v4_err() still checks the sequence. Not
-	 * when the socket found is one the kernel will ignore the error for.
-	 */
-	if (r == PMTUFIX_REASON_NO_FLOW && !*refused &&
-	    pmtufix_ct_related(skb, q->protocol))
-		r = PMTUFIX_REASON_RESCUED;
-	return r;
+	return pmtufix_ct_vouches(skb, q->protocol, r, d);
 }
 
 /**
@@ -347,14 +359,13 @@ enum pmtufix_reason pmtufix_judge(struct sk_buff *skb, unsigned int hook,
 				  struct pmtufix_decision *d)
 {
 	struct pmtufix_quote q;
-	bool refused;
 
 	if (!pmtufix_quote_read(skb, hook, &q, d))
 		return PMTUFIX_REASON_MALFORMED;
 	if (d->mtu < pmtufix_floor_effective(dev_net(in),
 					     READ_ONCE(pn->mtu_floor)))
 		return PMTUFIX_REASON_BELOW_FLOOR;
-	return pmtufix_flow_judge(skb, in, &q, d, &refused);
+	return pmtufix_flow_judge(skb, in, &q, d);
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -439,29 +450,13 @@ bool pmtufix_quote6_read(struct sk_buff *skb, unsigned int hook,
 static enum pmtufix_reason pmtufix_tcp6_flow(struct net *net,
 					     const struct pmtufix_ifindexes *ifx,
 					     const struct pmtufix_quote6 *q,
-					     struct pmtufix_decision *d,
-					     bool *refused)
+					     struct pmtufix_decision *d)
 {
-	enum pmtufix_reason r;
-	struct sock *sk;
-
 	/* The lookup tcp_v6_err() will do, from our end of the segment. */
-	sk = pmtufix_tcp6_lookup(net, &q->daddr, q->l4.dport, &q->saddr,
-				 ntohs(q->l4.sport), ifx->dif, ifx->sdif);
-	if (!sk)
-		return PMTUFIX_REASON_NO_FLOW;
-	if (sk->sk_state == TCP_TIME_WAIT) {
-		r = PMTUFIX_REASON_NO_FLOW;
-	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		/* tcp_req_err(), as for IPv4: no PMTU during the handshake. */
-		d->why = "connection not established: the kernel ignores the error";
-		*refused = true;
-		r = PMTUFIX_REASON_NO_FLOW;
-	} else {
-		r = pmtufix_tcp_window(sk, ntohl(q->l4.seq));
-	}
-	sock_gen_put(sk);
-	return r;
+	return pmtufix_tcp_sock(pmtufix_tcp6_lookup(net, &q->daddr, q->l4.dport,
+						    &q->saddr, ntohs(q->l4.sport),
+						    ifx->dif, ifx->sdif),
+				ntohl(q->l4.seq), d);
 }
 
 /* As pmtufix_udp_flow(): a socket connected to the peer, or a tunnel's. */
@@ -495,8 +490,7 @@ static enum pmtufix_reason pmtufix_udp6_flow(struct net *net,
  * @skb: the ICMPv6 error, for its conntrack entry
  * @in: the device the flow's packets are looked up from
  * @q: the quoted flow, from pmtufix_quote6_read()
- * @d: the decision, for @d->why
- * @refused: as for pmtufix_flow_judge()
+ * @d: the decision, for @d->why and @d->refused (as for pmtufix_flow_judge())
  *
  * Context: Under rcu_read_lock(), from a netfilter hook after NAT_DST.
  * Return: as pmtufix_flow_judge().
@@ -504,14 +498,13 @@ static enum pmtufix_reason pmtufix_udp6_flow(struct net *net,
 enum pmtufix_reason pmtufix_flow6_judge(struct sk_buff *skb,
 					const struct net_device *in,
 					const struct pmtufix_quote6 *q,
-					struct pmtufix_decision *d,
-					bool *refused)
+					struct pmtufix_decision *d)
 {
 	struct pmtufix_ifindexes ifx = pmtufix_l3_ifindexes(in);
 	struct net *net = dev_net(in);
 	enum pmtufix_reason r;
 
-	*refused = false;
+	d->refused = false;
 	/* Our address in the device's L3 domain (VRF), as ip6_route_input. */
 	if (!ipv6_chk_addr(net, &q->saddr, in, 0)) {
 		if (pmtufix_ct_related(skb, q->protocol))
@@ -520,7 +513,7 @@ enum pmtufix_reason pmtufix_flow6_judge(struct sk_buff *skb,
 	}
 	switch (q->protocol) {
 	case IPPROTO_TCP:
-		r = pmtufix_tcp6_flow(net, &ifx, q, d, refused);
+		r = pmtufix_tcp6_flow(net, &ifx, q, d);
 		break;
 	case IPPROTO_UDP:
 		r = pmtufix_udp6_flow(net, &ifx, q);
@@ -529,10 +522,6 @@ enum pmtufix_reason pmtufix_flow6_judge(struct sk_buff *skb,
 		r = PMTUFIX_REASON_NO_FLOW;
 		break;
 	}
-	/* A local socket behind DNAT, as for IPv4. */
-	if (r == PMTUFIX_REASON_NO_FLOW && !*refused &&
-	    pmtufix_ct_related(skb, q->protocol))
-		r = PMTUFIX_REASON_RESCUED;
-	return r;
+	return pmtufix_ct_vouches(skb, q->protocol, r, d);
 }
 #endif /* CONFIG_IPV6 */

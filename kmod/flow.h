@@ -43,8 +43,7 @@ bool pmtufix_quote_read(struct sk_buff *skb, unsigned int hook,
 enum pmtufix_reason pmtufix_flow_judge(struct sk_buff *skb,
 				       const struct net_device *in,
 				       const struct pmtufix_quote *q,
-				       struct pmtufix_decision *d,
-				       bool *refused);
+				       struct pmtufix_decision *d);
 enum pmtufix_reason pmtufix_judge(struct sk_buff *skb, unsigned int hook,
 				  const struct net_device *in,
 				  struct pmtufix_net *pn,
@@ -57,8 +56,7 @@ bool pmtufix_quote6_read(struct sk_buff *skb, unsigned int hook,
 enum pmtufix_reason pmtufix_flow6_judge(struct sk_buff *skb,
 					const struct net_device *in,
 					const struct pmtufix_quote6 *q,
-					struct pmtufix_decision *d,
-					bool *refused);
+					struct pmtufix_decision *d);
 #endif
 
 #endif /* _PMTUFIX_FLOW_H */

@@ -105,26 +105,23 @@ enum pmtufix_relay_out pmtufix_relay_send(struct net *net,
 /*
  * Hand the error on if this host has no flow for it. Returns true when it
  * was an error for the relay (counted in relay-out only, not by the rescue:
- * the rescue could only have refused it for the same reason).
+ * the rescue could only have refused it for the same reason). Otherwise the
+ * flow is here: @d keeps the judgement for the rescue, which does not ask
+ * again.
  */
 static bool pmtufix_relay_out(struct sk_buff *skb,
 			      const struct nf_hook_state *state,
 			      struct pmtufix_net *pn,
-			      struct pmtufix_relay *relay)
+			      struct pmtufix_relay *relay,
+			      struct pmtufix_decision *d)
 {
-	struct pmtufix_decision d = {};
-	struct pmtufix_quote q;
-	enum pmtufix_reason r;
-	bool refused;
-
 	if (!pmtufix_relay_match(relay, ip_hdr(skb)->daddr))
 		return false;
-	if (!pmtufix_quote_read(skb, state->hook, &q, &d))
-		return false;
-	r = pmtufix_flow_judge(skb, state->in, &q, &d, &refused);
+	d->reason = pmtufix_judge(skb, state->hook, state->in, pn, d);
+	d->judged = true;
 	/* A flow here, even one outside the window, is not another host's. */
-	if (r != PMTUFIX_REASON_NOT_LOCAL &&
-	    (r != PMTUFIX_REASON_NO_FLOW || refused))
+	if (d->reason != PMTUFIX_REASON_NOT_LOCAL &&
+	    (d->reason != PMTUFIX_REASON_NO_FLOW || d->refused))
 		return false;
 	pmtufix_relay_out_stats_inc(pn, pmtufix_relay_send(state->net, relay,
 							   skb,
@@ -175,7 +172,6 @@ static enum pmtufix_reason pmtufix_relay_judge(struct sk_buff *skb,
 	struct net_device *dev;
 	struct pmtufix_quote q;
 	enum pmtufix_reason r;
-	bool refused;
 
 	if (!pmtufix_quote_read(skb, state->hook, &q, d))
 		return PMTUFIX_REASON_MALFORMED;
@@ -187,7 +183,7 @@ static enum pmtufix_reason pmtufix_relay_judge(struct sk_buff *skb,
 		d->why = "no unicast route to the quoted peer";
 		return PMTUFIX_REASON_WRONG_IFACE;
 	}
-	r = pmtufix_flow_judge(skb, dev, &q, d, &refused);
+	r = pmtufix_flow_judge(skb, dev, &q, d);
 	if (r != PMTUFIX_REASON_RESCUED)
 		return r;
 	if (!pmtufix_loose_rpf(skb, dev, iph->saddr, iph->daddr, iph->tos))
@@ -199,47 +195,45 @@ static enum pmtufix_reason pmtufix_relay_judge(struct sk_buff *skb,
 /* An error a peer relayed: judged as strictly as a direct one, or dropped. */
 static unsigned int pmtufix_relay_in(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     struct pmtufix_net *pn, u32 mtu)
+				     struct pmtufix_net *pn,
+				     struct pmtufix_decision *d)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct pmtufix_decision d = {
-		.relayed = true,
-		.ifindex = state->in->ifindex,
-		.icmp_saddr = iph->saddr,
-		.mtu = mtu,
-	};
 	struct net_device *peer_dev = NULL;
 	__be32 daddr = iph->daddr;
 	u8 tos = iph->tos;
 
-	d.reason = pmtufix_relay_judge(skb, state, pn, &d, &peer_dev);
+	d->relayed = true;
+	d->reason = pmtufix_relay_judge(skb, state, pn, d, &peer_dev);
 	/*
 	 * As if our peer had sent it in through its own interface: strict
 	 * RPF then checks our flow from there, and the dst is the one the
 	 * kernel would have found for a direct error.
 	 */
-	if (d.reason == PMTUFIX_REASON_RESCUED &&
-	    pmtufix_route_input(skb, daddr, d.daddr, tos, peer_dev)) {
-		d.reason = PMTUFIX_REASON_WRONG_IFACE;
-		d.why = "peer is not a valid source on its own interface";
+	if (d->reason == PMTUFIX_REASON_RESCUED &&
+	    pmtufix_route_input(skb, daddr, d->daddr, tos, peer_dev)) {
+		d->reason = PMTUFIX_REASON_WRONG_IFACE;
+		d->why = "peer is not a valid source on its own interface";
 	}
-	pmtufix_report(state->net, pn, state->in, &d);
-	return d.reason == PMTUFIX_REASON_RESCUED ? NF_ACCEPT : NF_DROP;
+	pmtufix_report(state->net, pn, state->in, d);
+	return d->reason == PMTUFIX_REASON_RESCUED ? NF_ACCEPT : NF_DROP;
 }
 
 /**
  * pmtufix_relay_hook() - The relay's part of the frag-needed hook.
  * @skb: an IPv4 ICMP frag-needed, not a fragment, not routed yet
  * @state: the hook's state; @state->in is the device ip_rcv() sees
- * @mtu: the MTU the error announces
+ * @d: the decision, with the error's interface, source and MTU; when the
+ *	error is for a relay prefix and the flow is here, its judgement
+ *	(@d->judged)
  * @verdict: set when this returns true
  *
  * Context: Under rcu_read_lock(), from the rescue's PRE_ROUTING hook.
  * Return: true if the relay decided the packet's fate (@verdict); false if
- * the rescue is to judge it as usual.
+ * the rescue is to go on with @d.
  */
 bool pmtufix_relay_hook(struct sk_buff *skb, const struct nf_hook_state *state,
-			u32 mtu, unsigned int *verdict)
+			struct pmtufix_decision *d, unsigned int *verdict)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(state->net);
 	struct pmtufix_relay *relay = rcu_dereference(pn->relay);
@@ -247,12 +241,12 @@ bool pmtufix_relay_hook(struct sk_buff *skb, const struct nf_hook_state *state,
 	if (!relay)
 		return false;
 	if (relay->ifindex && state->in->ifindex == relay->ifindex) {
-		*verdict = pmtufix_relay_in(skb, state, pn, mtu);
+		*verdict = pmtufix_relay_in(skb, state, pn, d);
 		return true;
 	}
 	/* Looped back: our own, or what was relayed already. */
 	if (state->in->flags & IFF_LOOPBACK)
 		return false;
 	*verdict = NF_ACCEPT;
-	return pmtufix_relay_out(skb, state, pn, relay);
+	return pmtufix_relay_out(skb, state, pn, relay, d);
 }

@@ -11,8 +11,10 @@
 
 struct pmtufix_relay;
 
+struct pmtufix_decision;
+
 bool pmtufix_relay_hook(struct sk_buff *skb, const struct nf_hook_state *state,
-			u32 mtu, unsigned int *verdict);
+			struct pmtufix_decision *d, unsigned int *verdict);
 enum pmtufix_relay_out pmtufix_relay_send(struct net *net,
 					  struct pmtufix_relay *relay,
 					  struct sk_buff *skb, int ifindex);

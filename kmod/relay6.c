@@ -56,16 +56,15 @@ static void pmtufix_relay6_out(struct sk_buff *skb,
 	struct pmtufix_decision d = {};
 	struct pmtufix_quote6 q;
 	enum pmtufix_reason r;
-	bool refused;
 
 	if (!pmtufix_relay6_match(relay, &ipv6_hdr(skb)->daddr))
 		return;
 	if (!pmtufix_quote6_read(skb, state->hook, icmpoff, &q, &d))
 		return;
-	r = pmtufix_flow6_judge(skb, state->in, &q, &d, &refused);
+	r = pmtufix_flow6_judge(skb, state->in, &q, &d);
 	/* A flow here, even one outside the window, is not another host's. */
 	if (r != PMTUFIX_REASON_NOT_LOCAL &&
-	    (r != PMTUFIX_REASON_NO_FLOW || refused))
+	    (r != PMTUFIX_REASON_NO_FLOW || d.refused))
 		return;
 	pmtufix_relay_out_stats_inc(pn, pmtufix_relay_send(state->net, relay,
 							   skb,
@@ -81,7 +80,6 @@ static unsigned int pmtufix_relay6_in(struct sk_buff *skb,
 	struct pmtufix_decision d = { .relayed = true, .mtu = mtu };
 	struct pmtufix_quote6 q;
 	enum pmtufix_reason r;
-	bool refused;
 
 	if (!pmtufix_quote6_read(skb, state->hook, icmpoff, &q, &d))
 		r = PMTUFIX_REASON_MALFORMED;
@@ -89,7 +87,7 @@ static unsigned int pmtufix_relay6_in(struct sk_buff *skb,
 	else if (mtu < max_t(u32, IPV6_MIN_MTU, READ_ONCE(pn->mtu_floor)))
 		r = PMTUFIX_REASON_BELOW_FLOOR;
 	else
-		r = pmtufix_flow6_judge(skb, state->in, &q, &d, &refused);
+		r = pmtufix_flow6_judge(skb, state->in, &q, &d);
 	pmtufix_relay_in_stats_inc(pn, r);
 	return r == PMTUFIX_REASON_RESCUED ? NF_ACCEPT : NF_DROP;
 }

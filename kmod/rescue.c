@@ -54,16 +54,13 @@ static unsigned int pmtufix_not_needed(struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* @d: the error's interface, source and MTU; judged already if the relay did. */
 static unsigned int pmtufix_rescue(struct sk_buff *skb,
-				   const struct nf_hook_state *state, u32 mtu)
+				   const struct nf_hook_state *state,
+				   struct pmtufix_decision *d)
 {
 	struct pmtufix_net *pn = pmtufix_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
-	struct pmtufix_decision d = {
-		.ifindex = state->in->ifindex,
-		.icmp_saddr = iph->saddr,
-		.mtu = mtu,
-	};
 	__be32 daddr = iph->daddr;
 	u8 tos = iph->tos;
 	int err;
@@ -78,7 +75,7 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	 * kept only for a rescued error: the kernel then uses it as if it
 	 * had found it itself.
 	 */
-	err = pmtufix_route_input(skb, daddr, d.icmp_saddr, tos, state->in);
+	err = pmtufix_route_input(skb, daddr, d->icmp_saddr, tos, state->in);
 	if (!err)
 		return pmtufix_not_needed(skb, pn);
 	/*
@@ -89,29 +86,30 @@ static unsigned int pmtufix_rescue(struct sk_buff *skb,
 	if (err != -EXDEV)
 		return NF_ACCEPT;
 
-	d.reason = pmtufix_judge(skb, state->hook, state->in, pn, &d);
+	if (!d->judged)
+		d->reason = pmtufix_judge(skb, state->hook, state->in, pn, d);
 	/*
 	 * Only which interface the source routes out of may be overlooked.
 	 * Asked after the flow checks: a forged error, the common case of a
 	 * flood, is refused by them without another FIB lookup.
 	 */
-	if (d.reason == PMTUFIX_REASON_RESCUED &&
-	    !pmtufix_loose_rpf(skb, state->in, d.icmp_saddr, daddr, tos))
-		d.reason = PMTUFIX_REASON_NO_SOURCE_ROUTE;
-	if (d.reason == PMTUFIX_REASON_RESCUED) {
+	if (d->reason == PMTUFIX_REASON_RESCUED &&
+	    !pmtufix_loose_rpf(skb, state->in, d->icmp_saddr, daddr, tos))
+		d->reason = PMTUFIX_REASON_NO_SOURCE_ROUTE;
+	if (d->reason == PMTUFIX_REASON_RESCUED) {
 		/*
 		 * Route as if our peer had sent it: strict RPF then checks our
 		 * own flow, which passes only if the peer is routed out of the
 		 * interface the error came in on.
 		 */
-		err = pmtufix_route_input(skb, daddr, d.daddr, tos, state->in);
+		err = pmtufix_route_input(skb, daddr, d->daddr, tos, state->in);
 		if (err) {
-			d.reason = PMTUFIX_REASON_WRONG_IFACE;
+			d->reason = PMTUFIX_REASON_WRONG_IFACE;
 			if (err != -EXDEV)
-				d.why = "peer is not a valid source on this interface";
+				d->why = "peer is not a valid source on this interface";
 		}
 	}
-	pmtufix_report(state->net, pn, state->in, &d);
+	pmtufix_report(state->net, pn, state->in, d);
 	return NF_ACCEPT;
 }
 
@@ -142,8 +140,8 @@ static unsigned int pmtufix_rescue_ipv4(struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct icmphdr *icmph;
 	struct icmphdr _icmph;
+	struct pmtufix_decision d = {};
 	unsigned int verdict;
-	u32 mtu;
 
 	if (likely(iph->protocol != IPPROTO_ICMP))
 		return NF_ACCEPT;
@@ -177,10 +175,12 @@ static unsigned int pmtufix_rescue_ipv4(struct sk_buff *skb,
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
 		return NF_ACCEPT;
 
-	mtu = ntohs(icmph->un.frag.mtu);
-	if (pmtufix_relay_hook(skb, state, mtu, &verdict))
+	d.ifindex = state->in->ifindex;
+	d.icmp_saddr = iph->saddr;
+	d.mtu = ntohs(icmph->un.frag.mtu);
+	if (pmtufix_relay_hook(skb, state, &d, &verdict))
 		return verdict;
-	return pmtufix_rescue(skb, state, mtu);
+	return pmtufix_rescue(skb, state, &d);
 }
 
 static unsigned int pmtufix_rescue_hook(void *priv, struct sk_buff *skb,
