@@ -87,11 +87,6 @@ static inline unsigned int pmtufix_mss_fam_index(u8 family)
 	return family == AF_INET ? 0 : 1;
 }
 
-static inline unsigned int pmtufix_mss_max_plen(u8 family)
-{
-	return family == AF_INET ? 32 : 128;
-}
-
 void pmtufix_mss_key_init(struct pmtufix_mss_key *key, u8 family,
 			  const __be32 *addr, unsigned int plen);
 

@@ -332,6 +332,61 @@ static const struct nla_policy pmtufix_mss_del_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_MSS_RULE]		= NLA_POLICY_NESTED(pmtufix_mss_del_rule_policy),
 };
 
+/* Host bits beyond @plen of an address of @words 32-bit words. */
+static bool pmtufix_host_bits(const __be32 *addr, unsigned int words,
+			      unsigned int plen)
+{
+	unsigned int i, bits;
+
+	for (i = 0; i < words; i++) {
+		bits = clamp_t(int, (int)plen - 32 * (int)i, 0, 32);
+		if (addr[i] & ~inet_make_mask(bits))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Family, address and length of a prefix, the checks MSS rules and relay
+ * prefixes share: the family is AF_INET or AF_INET6, the address as long as
+ * the family's, the length within it, no host bits. @addr: 16 bytes, zeroed
+ * beyond the family's length.
+ */
+static int pmtufix_prefix_get(const struct nlattr *fa, const struct nlattr *aa,
+			      const struct nlattr *la, struct netlink_ext_ack *extack,
+			      u8 *family, __be32 *addr, u8 *plen)
+{
+	unsigned int alen;
+
+	*family = nla_get_u8(fa);
+	if (*family != AF_INET && *family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, fa, "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	alen = *family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	if (nla_len(aa) != alen) {
+		if (*family == AF_INET)
+			NL_SET_ERR_MSG_ATTR(extack, aa, "an IPv4 prefix is 4 bytes long");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, aa, "an IPv6 prefix is 16 bytes long");
+		return -EINVAL;
+	}
+	*plen = nla_get_u8(la);
+	/* The policies allow up to 128: an IPv6 length. */
+	if (*plen > alen * 8) {
+		NL_SET_ERR_MSG_ATTR(extack, la, "an IPv4 prefix length is 0..32");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(struct in6_addr));
+	nla_memcpy(addr, aa, alen);
+	if (pmtufix_host_bits(addr, alen / 4, *plen)) {
+		NL_SET_ERR_MSG_ATTR(extack, aa,
+				    "the prefix has bits set beyond its length (host bits must be zero)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * The rule of a request: the policy checked types, lengths and ranges; the
  * rest needs the family. @value says whether value and direction are
@@ -344,10 +399,9 @@ static int pmtufix_mss_parse(struct genl_info *info,
 	struct nlattr *tb[PMTUFIX_A_MSS_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *nest = info->attrs[PMTUFIX_A_MSS_RULE];
-	__be32 addr[4] = {};
-	unsigned int alen, plen;
+	__be32 addr[4];
 	u16 mss = 0;
-	u8 family, dir = PMTUFIX_MSS_DIR_BOTH;
+	u8 family, plen, dir = PMTUFIX_MSS_DIR_BOTH;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_MSS_RULE)) {
@@ -371,35 +425,11 @@ static int pmtufix_mss_parse(struct genl_info *info,
 		return -EINVAL;
 	}
 
-	family = nla_get_u8(tb[PMTUFIX_A_MSS_FAMILY]);
-	if (family != AF_INET && family != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_FAMILY],
-				    "family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
-	}
-	alen = family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
-	if (nla_len(tb[PMTUFIX_A_MSS_PREFIX]) != alen) {
-		if (family == AF_INET)
-			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX],
-					    "an IPv4 prefix is 4 bytes long");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX],
-					    "an IPv6 prefix is 16 bytes long");
-		return -EINVAL;
-	}
-	plen = nla_get_u8(tb[PMTUFIX_A_MSS_PREFIX_LEN]);
-	if (plen > pmtufix_mss_max_plen(family)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX_LEN],
-				    "an IPv4 prefix length is 0..32");
-		return -EINVAL;
-	}
-	nla_memcpy(addr, tb[PMTUFIX_A_MSS_PREFIX], alen);
+	err = pmtufix_prefix_get(tb[PMTUFIX_A_MSS_FAMILY], tb[PMTUFIX_A_MSS_PREFIX],
+				 tb[PMTUFIX_A_MSS_PREFIX_LEN], extack, &family, addr, &plen);
+	if (err)
+		return err;
 	pmtufix_mss_key_init(key, family, addr, plen);
-	if (memcmp(key->addr, addr, alen)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_MSS_PREFIX],
-				    "the prefix has bits set beyond its length (host bits must be zero)");
-		return -EINVAL;
-	}
 
 	if (value) {
 		mss = nla_get_u16(tb[PMTUFIX_A_MSS_VALUE]);
@@ -541,28 +571,13 @@ static const struct nla_policy pmtufix_set_relay_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_RELAY]		= NLA_POLICY_NESTED(pmtufix_relay_policy),
 };
 
-/* Host bits beyond @plen of an address of @words 32-bit words. */
-static bool pmtufix_host_bits(const __be32 *addr, unsigned int words,
-			      unsigned int plen)
-{
-	unsigned int i, bits;
-
-	for (i = 0; i < words; i++) {
-		bits = clamp_t(int, (int)plen - 32 * (int)i, 0, 32);
-		if (addr[i] & ~inet_make_mask(bits))
-			return true;
-	}
-	return false;
-}
-
 /* One prefix nest; the policy checked types, lengths and ranges. */
 static int pmtufix_relay_prefix_parse(const struct nlattr *nest,
 				      struct pmtufix_relay_prefix *p,
 				      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[PMTUFIX_A_RELAY_PREFIX_MAX + 1];
-	unsigned int alen, plen;
-	u8 family;
+	u8 family, plen;
 	int err;
 
 	err = nla_parse_nested(tb, PMTUFIX_A_RELAY_PREFIX_MAX, nest,
@@ -576,36 +591,15 @@ static int pmtufix_relay_prefix_parse(const struct nlattr *nest,
 				   "a relay prefix needs family, address and length");
 		return -EINVAL;
 	}
-	family = nla_get_u8(tb[PMTUFIX_A_RELAY_PREFIX_FAMILY]);
-	if (family != AF_INET && family != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_FAMILY],
-				    "family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
-	}
-	alen = family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
-	if (nla_len(tb[PMTUFIX_A_RELAY_PREFIX_ADDR]) != alen) {
-		if (family == AF_INET)
-			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
-					    "an IPv4 prefix is 4 bytes long");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
-					    "an IPv6 prefix is 16 bytes long");
-		return -EINVAL;
-	}
-	plen = nla_get_u8(tb[PMTUFIX_A_RELAY_PREFIX_LEN]);
-	/* The policy allows up to 128: an IPv6 length. */
-	if (plen > alen * 8) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_LEN],
-				    "an IPv4 prefix length is 0..32");
-		return -EINVAL;
-	}
-	memset(p, 0, sizeof(*p));
-	nla_memcpy(p->addr, tb[PMTUFIX_A_RELAY_PREFIX_ADDR], alen);
-	if (pmtufix_host_bits(p->addr, alen / 4, plen)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
-				    "the prefix has bits set beyond its length (host bits must be zero)");
-		return -EINVAL;
-	}
+	err = pmtufix_prefix_get(tb[PMTUFIX_A_RELAY_PREFIX_FAMILY],
+				 tb[PMTUFIX_A_RELAY_PREFIX_ADDR],
+				 tb[PMTUFIX_A_RELAY_PREFIX_LEN], extack,
+				 &family, p->addr, &plen);
+	if (err)
+		return err;
+	/* The hook matches IPv4 against a mask made here, once. */
+	if (family == AF_INET)
+		p->mask4 = inet_make_mask(plen);
 	p->family = family;
 	p->plen = plen;
 	return 0;

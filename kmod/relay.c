@@ -54,7 +54,7 @@ static bool pmtufix_relay_match(const struct pmtufix_relay *relay,
 		const struct pmtufix_relay_prefix *p = &relay->prefix[i];
 
 		if (p->family == AF_INET &&
-		    !((daddr ^ p->addr[0]) & inet_make_mask(p->plen)))
+		    !((daddr ^ p->addr4) & p->mask4))
 			return true;
 	}
 	return false;

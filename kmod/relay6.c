@@ -36,12 +36,9 @@ static bool pmtufix_relay6_match(const struct pmtufix_relay *relay,
 
 	for (i = 0; i < relay->n; i++) {
 		const struct pmtufix_relay_prefix *p = &relay->prefix[i];
-		struct in6_addr prefix;
 
-		if (p->family != AF_INET6)
-			continue;
-		memcpy(&prefix, p->addr, sizeof(prefix));
-		if (ipv6_prefix_equal(daddr, &prefix, p->plen))
+		if (p->family == AF_INET6 &&
+		    ipv6_prefix_equal(daddr, &p->addr6, p->plen))
 			return true;
 	}
 	return false;

@@ -4,6 +4,7 @@
 
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/in6.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 
@@ -15,7 +16,14 @@
 struct pmtufix_relay_prefix {
 	u8 family;
 	u8 plen;
-	__be32 addr[4];		/* host bits zero */
+	union {			/* host bits zero */
+		__be32 addr[4];
+		struct {
+			__be32 addr4;
+			__be32 mask4;	/* AF_INET: @plen as a mask */
+		};
+		struct in6_addr addr6;
+	};
 };
 
 /*
