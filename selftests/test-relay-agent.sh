@@ -31,7 +31,8 @@
 # relay_reload   rmmod + insmod: the module forgets the relay; both agents set it
 #                again (with their devices) and join its new relay group: an
 #                error for no flow goes from B to A again
-# relay_move     without the module the agent runs on nft and cannot relay (503);
+# relay_move     without the module the agent runs on nft: it applies the rest of
+#                the file and cannot relay (503, and why);
 #                the module appears: the agent moves there, creates its device,
 #                sets the relay, and relays
 # relay_down     SIGTERM with --down-on-exit: the relay is off, the device gone
@@ -86,6 +87,16 @@ agent_start()
 	done
 	log_info "agent in ${ns%%-*}: $(cat "${AGENT_LOG[$ns]}")"
 	return 1
+}
+
+nft_table_there() # NS: the nft backend's table
+{
+	ip netns exec "$1" nft list table inet pmtufix >/dev/null 2>&1
+}
+
+healthz_says() # NS TEXT: /healthz's body contains TEXT
+{
+	[[ $(http "$1" /healthz) == *"$2"* ]]
 }
 
 http() # NS PATH: the body
@@ -215,7 +226,7 @@ start()
 {
 	lib_tmpdir || return 1
 	CONF=$LIB_TMPDIR/relay.conf
-	echo "relay set prefixes 10.9.9.0/24 peers $A_IP,$B_IP rate 50" >"$CONF"
+	printf '%s\n' "set rescue on" "relay set prefixes 10.9.9.0/24 peers $A_IP,$B_IP rate 50" >"$CONF"
 	agent_start "$A" && agent_start "$B" || return 1
 	local log=$LIB_TMPDIR/holder.log
 	ns_spawn_ready "$A" "$log" ready "$PYTHON" "$SELFTESTS_DIR/rescue_holder.py" \
@@ -414,6 +425,11 @@ relay_move()
 	done
 	busywait 3000 grep -q "relay: needs the module backend" "${AGENT_LOG[$A]}"
 	check_err $? "A's agent does not say the relay needs the module"
+	# The rest of the file is applied all the same, and /healthz says what is not.
+	busywait 3000 nft_table_there "$A"
+	check_err $? "on nft, the file's other lines were not applied"
+	busywait 3000 healthz_says "$A" "relay: needs the module backend"
+	check_err $? "A's /healthz on nft: '$(http "$A" /healthz)'"
 	insmod "$PMTUFIX_KO"
 	check_err $? "insmod failed"
 	busywait 8000 relay_on_with_device "$A"

@@ -162,16 +162,37 @@ static void unhealthy(struct agent *a, const char *why)
 	a->delay_ms = a->delay_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->delay_ms * 2;
 }
 
+static bool can_relay(const struct agent *a)
+{
+	return a->c->ops && a->c->ops->relay_set;
+}
+
+/*
+ * What the backend is to hold of the file: a backend that cannot relay gets
+ * the rest (relay_start() says what is missing); the relay device is the
+ * one the agent has open, if any.
+ */
+static struct pf_desired effective(const struct agent *a)
+{
+	struct pf_desired d = a->want;
+
+	if (!can_relay(a))
+		d.has_relay = false;
+	d.relay.ifindex = a->relay ? pf_ra_ifindex(a->relay) : 0;
+	return d;
+}
+
 /* Apply, and say whether that put the state in place. */
 static void repair(struct agent *a, const char *why, bool moved)
 {
 	char said[256], after[256], problem[sizeof(a->problem)];
+	struct pf_desired want = effective(a);
 	bool failed;
 	int st;
 
 	say(a, "%s: applying %s on the %s backend", why, a->file, pf_rc_backend_name(a->c));
 	a->m.applies++;
-	failed = pf_rc_apply(a->c, &a->want, a->file, said, sizeof(said)) != PF_EXIT_OK;
+	failed = pf_rc_apply(a->c, &want, a->file, said, sizeof(said)) != PF_EXIT_OK;
 	/*
 	 * What the apply changed is queued as notifications already: they are
 	 * ours, and the check below sees the result. Counting them as drift
@@ -180,7 +201,7 @@ static void repair(struct agent *a, const char *why, bool moved)
 	pf_watch_read(&a->w, PF_WATCH_RT);
 	pf_watch_read(&a->w, PF_WATCH_NFT);
 	after[0] = '\0';
-	st = pf_rc_check(a->c, &a->want, after, sizeof(after));
+	st = pf_rc_check(a->c, &want, after, sizeof(after));
 	if (failed || st) {
 		if (failed)
 			snprintf(problem, sizeof(problem), "applying %s failed: %s", a->file,
@@ -206,7 +227,7 @@ static void repair(struct agent *a, const char *why, bool moved)
 
 /*
  * The relay's agent part, when the file has a relay line with peers and the
- * backend is the module. Without it the module part alone is applied: the
+ * backend relays. Without peers the module part alone is applied: the
  * module hands errors to a group nobody reads (counted as undelivered).
  */
 static void relay_start(struct agent *a)
@@ -216,8 +237,12 @@ static void relay_start(struct agent *a)
 	a->relay_problem[0] = '\0';
 	if (!a->want.has_relay || !a->want.relay.n_prefixes)
 		return;
-	if (a->c->ops != &pf_backend_module) {
-		say(a, "relay: needs the module backend; not started");
+	if (!can_relay(a)) {
+		snprintf(a->relay_problem, sizeof(a->relay_problem),
+			 "relay: needs the module backend (the %s backend does not relay errors); "
+			 "the rest of the file is applied",
+			 pf_rc_backend_name(a->c));
+		say(a, "%s", a->relay_problem);
 		return;
 	}
 	if (!a->want.relay.n_peers) {
@@ -231,9 +256,8 @@ static void relay_start(struct agent *a)
 		a->relay = NULL;
 		return;
 	}
-	a->want.relay.ifindex = pf_ra_ifindex(a->relay);
 	say(a, "relay: device %s (ifindex %u), UDP port %u, %u peer%s", PF_RELAY_IFNAME,
-	    a->want.relay.ifindex, a->want.relay.port, a->want.relay.n_peers,
+	    pf_ra_ifindex(a->relay), a->want.relay.port, a->want.relay.n_peers,
 	    a->want.relay.n_peers == 1 ? "" : "s");
 }
 
@@ -244,34 +268,25 @@ static void relay_stop(struct agent *a)
 	a->relay_problem[0] = '\0';
 }
 
-/* A reloaded module has a new family id and groups: join its relay group again. */
-static void relay_rejoin(struct agent *a)
+/*
+ * The backend came back or changed. A reloaded module has a new family id
+ * and groups: the relay joins its group again; otherwise the relay starts
+ * again for the backend there is now (or says why it cannot).
+ */
+static void relay_follow(struct agent *a)
 {
 	int err;
 
-	if (!a->relay || a->c->ops != &pf_backend_module)
+	if (!a->c->ops)
 		return;
-	err = pf_ra_rejoin(a->relay);
-	if (err)
-		say(a, "relay: cannot join the module's relay group: %s", strerror(-err));
-}
-
-/*
- * The module came back: join its relay group again, or start the relay if
- * the agent was on nft. Moved to nft: the relay stops.
- */
-static void relay_follow(struct agent *a, bool moved)
-{
-	if (a->c->ops == &pf_backend_module) {
-		/* Also after "none": the module was away for a whole look. */
-		if (a->relay)
-			relay_rejoin(a);
-		else
-			relay_start(a);
-	} else if (moved) {
-		relay_stop(a);
-		a->want.relay.ifindex = 0;
+	if (a->relay && can_relay(a)) {
+		err = pf_ra_rejoin(a->relay);
+		if (err)
+			say(a, "relay: cannot join the module's relay group: %s", strerror(-err));
+		return;
 	}
+	relay_stop(a);
+	relay_start(a);
 }
 
 /* Everything of the relay line but the device the agent made. */
@@ -285,6 +300,7 @@ static bool relay_same(const struct pf_relay *x, const struct pf_relay *y)
 static void reconcile(struct agent *a)
 {
 	unsigned int pending = a->pending;
+	struct pf_desired want;
 	bool moved = false;
 	char why[256];
 	int st;
@@ -295,10 +311,11 @@ static void reconcile(struct agent *a)
 			a->m.reconciles[i]++;
 	if (pending & 1u << PF_CAUSE_MODULE) {
 		moved = reconnect(a);
-		relay_follow(a, moved);
+		relay_follow(a);
 	}
 	why[0] = '\0';
-	st = pf_rc_check(a->c, &a->want, why, sizeof(why));
+	want = effective(a);
+	st = pf_rc_check(a->c, &want, why, sizeof(why));
 	if (st == 0 && !moved) {
 		healthy(a);
 		return;
@@ -321,7 +338,6 @@ static void reload(struct agent *a)
 		return;
 	}
 	if (a->relay && d.has_relay && relay_same(&d.relay, &a->want.relay)) {
-		d.relay.ifindex = a->want.relay.ifindex;
 		pf_ra_resolve(a->relay);
 		pf_desired_free(&a->want);
 		a->want = d;

@@ -130,7 +130,7 @@ int pf_cmd_set(struct pf_ctx *c, int argc, char **argv)
 /* pf_fail(), but says so plainly when the backend has no MSS rules. */
 int pf_mss_fail(struct pf_ctx *c, const char *what, int err)
 {
-	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)) {
+	if (pf_unknown_command(c, err)) {
 		pf_error(c, "this pmtufix module does not support MSS rules");
 		return PF_EXIT_FAIL;
 	}
@@ -153,7 +153,7 @@ static int save_relay(struct pf_ctx *c)
 	if (!c->ops->relay_get)
 		return PF_EXIT_OK;
 	err = c->ops->relay_get(c->be, &r);
-	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be))
+	if (pf_unknown_command(c, err))
 		return PF_EXIT_OK;	/* a module without the relay */
 	if (err)
 		return pf_fail(c, "cannot read the relay", err);
@@ -341,7 +341,7 @@ static int relay_read(struct pf_ctx *c, const struct pf_desired *d, const char *
 		return PF_EXIT_FAIL;
 	}
 	err = c->ops->relay_get(c->be, old);
-	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)) {
+	if (pf_unknown_command(c, err)) {
 		pf_error(c, "%s:%u: this pmtufix module does not relay errors; nothing was changed",
 			 name, d->relay_line);
 		return PF_EXIT_FAIL;

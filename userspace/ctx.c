@@ -79,6 +79,11 @@ void pf_warnings(struct pf_ctx *c)
 			 msg);
 }
 
+bool pf_unknown_command(struct pf_ctx *c, int err)
+{
+	return err == -EOPNOTSUPP && !*c->ops->errmsg(c->be);
+}
+
 int pf_lacks(struct pf_ctx *c, const char *what, const char *hint)
 {
 	pf_error(c, "%s: not available with the %s backend%s%s", what, c->ops->name,

@@ -56,4 +56,10 @@ void pf_warnings(struct pf_ctx *c);
 /* The backend has no such operation: one message; returns PF_EXIT_FAIL. */
 int pf_lacks(struct pf_ctx *c, const char *what, const char *hint);
 
+/*
+ * @err says the kernel does not know the command: a module older than the
+ * feature (EOPNOTSUPP without a message from the backend).
+ */
+bool pf_unknown_command(struct pf_ctx *c, int err);
+
 #endif /* PMTUFIX_CTX_H */

@@ -267,7 +267,7 @@ static int relay_off(struct pf_ctx *c)
 		return PF_EXIT_OK;
 	pf_relay_init(&off);
 	err = c->ops->relay_set(c->be, &off);
-	if (err && !(err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)))
+	if (err && !pf_unknown_command(c, err))
 		return pf_fail(c, "relay off", err);
 	return PF_EXIT_OK;
 }

@@ -30,6 +30,16 @@ static int relay_lacks(struct pf_ctx *c)
 	return pf_lacks(c, "relay", "the nft backend does not relay errors yet");
 }
 
+/* pf_fail(), but says so plainly when the module predates the relay. */
+static int relay_fail(struct pf_ctx *c, const char *what, int err)
+{
+	if (pf_unknown_command(c, err)) {
+		pf_error(c, "this pmtufix module does not relay errors");
+		return PF_EXIT_FAIL;
+	}
+	return pf_fail(c, what, err);
+}
+
 static int relay_show(struct pf_ctx *c)
 {
 	struct pf_relay r;
@@ -40,10 +50,8 @@ static int relay_show(struct pf_ctx *c)
 	if (!c->ops->relay_get)
 		return relay_lacks(c);
 	err = c->ops->relay_get(c->be, &r);
-	if (err == -EOPNOTSUPP)
-		pf_error(c, "this pmtufix module does not relay errors");
 	if (err)
-		return err == -EOPNOTSUPP ? PF_EXIT_FAIL : pf_fail(c, "cannot read the relay", err);
+		return relay_fail(c, "cannot read the relay", err);
 	pf_relay_print(&r);
 	pf_print_end();
 	return PF_EXIT_OK;
@@ -64,12 +72,8 @@ static int relay_change(struct pf_ctx *c, struct pf_relay *want)
 		want->ifindex = pf_device_alive(have.ifindex);
 		err = c->ops->relay_set(c->be, want);
 	}
-	if (err == -EOPNOTSUPP && !*c->ops->errmsg(c->be)) {
-		pf_error(c, "this pmtufix module does not relay errors");
-		return PF_EXIT_FAIL;
-	}
 	if (err)
-		return pf_fail(c, "relay", err);
+		return relay_fail(c, "relay", err);
 	pf_warnings(c);
 	return PF_EXIT_OK;
 }
