@@ -91,6 +91,17 @@ int pf_mss_rule_cmp(const struct pf_mss_rule *a, const struct pf_mss_rule *b)
 	return (int)a->dir - (int)b->dir;
 }
 
+static int prefix_qsort_cmp(const void *a, const void *b)
+{
+	return pf_prefix_cmp(a, b);
+}
+
+void pf_prefix_sort(struct pf_prefix *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), prefix_qsort_cmp);
+}
+
 static int rule_qsort_cmp(const void *a, const void *b)
 {
 	return pf_mss_rule_cmp(a, b);

@@ -129,6 +129,8 @@ int pf_range_prefix(uint8_t family, const uint8_t *start, const uint8_t *end,
 
 int pf_mss_rule_cmp(const struct pf_mss_rule *a, const struct pf_mss_rule *b);
 void pf_mss_sort(struct pf_mss_rule *v, size_t n);
+/* In pf_prefix_cmp() order (the relay's prefixes). */
+void pf_prefix_sort(struct pf_prefix *v, size_t n);
 /* After sorting: the first rule that overlaps its successor, or n. */
 size_t pf_mss_overlap(const struct pf_mss_rule *v, size_t n);
 

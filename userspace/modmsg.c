@@ -111,11 +111,6 @@ static int relay_prefix_decode(const struct nlattr *nest, struct pf_prefix *p)
 	return 0;
 }
 
-static int prefix_order(const void *a, const void *b)
-{
-	return pf_prefix_cmp(a, b);
-}
-
 int pf_relay_decode(const struct nlmsghdr *nlh, struct pf_relay *r)
 {
 	const struct nlattr *tb[PMTUFIX_A_MAX + 1], *rb[PMTUFIX_A_RELAY_MAX + 1], *attr;
@@ -136,7 +131,7 @@ int pf_relay_decode(const struct nlmsghdr *nlh, struct pf_relay *r)
 			return -EPROTO;
 		r->n_prefixes++;
 	}
-	qsort(r->prefixes, r->n_prefixes, sizeof(r->prefixes[0]), prefix_order);
+	pf_prefix_sort(r->prefixes, r->n_prefixes);
 	return 0;
 }
 

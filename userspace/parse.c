@@ -248,8 +248,6 @@ static int parse_uplinks(const char *s, struct pf_config *req, char *err, size_t
 	return 0;
 }
 
-#define PF_STR_(x)	#x
-#define PF_STR(x)	PF_STR_(x)
 
 /* Value parsers of `set`: 0, -1 for a bad value, -2 when err says why. */
 static int set_rescue(const char *val, struct pf_config *req, char *err, size_t errlen)

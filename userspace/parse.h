@@ -15,6 +15,10 @@
 #include "model.h"
 
 /* Ranges the kernel enforces; checked here first. */
+/* A number macro's value as a string, for messages built at compile time. */
+#define PF_STR_(x)	#x
+#define PF_STR(x)	PF_STR_(x)
+
 #define PF_FLOOR_MIN	PMTUFIX_MTU_FLOOR_MIN
 #define PF_FLOOR_MAX	PMTUFIX_MTU_FLOOR_MAX
 #define PF_MSS_MIN	PMTUFIX_MSS_MIN

@@ -11,8 +11,6 @@
 #include "parse.h"
 #include "relayparse.h"
 
-#define PF_STR_(x)	#x
-#define PF_STR(x)	PF_STR_(x)
 
 /* The next comma-separated item of *s into buf; false at the end. */
 static bool next_item(const char **s, char *buf, size_t len, bool *toolong)
@@ -200,11 +198,6 @@ static int parse_one(int k, const char *val, struct pf_relay *r, char *err, size
 	}
 }
 
-static int prefix_order(const void *a, const void *b)
-{
-	return pf_prefix_cmp(a, b);
-}
-
 int pf_parse_relay_set(int argc, char *const *argv, struct pf_relay *r,
 		       char *err, size_t errlen)
 {
@@ -238,7 +231,7 @@ int pf_parse_relay_set(int argc, char *const *argv, struct pf_relay *r,
 	if (!seen[K_BURST])
 		r->burst = 2 * r->rate > PMTUFIX_RELAY_RATE_MAX ? PMTUFIX_RELAY_RATE_MAX
 								: 2 * r->rate;
-	qsort(r->prefixes, r->n_prefixes, sizeof(r->prefixes[0]), prefix_order);
+	pf_prefix_sort(r->prefixes, r->n_prefixes);
 	return 0;
 }
 
