@@ -73,7 +73,7 @@ xfer_ms()
 	[[ $XFER_OUT =~ elapsed=([0-9]+)\.([0-9]{3}) ]] || die "xfer.py said: $XFER_OUT"
 	MS=$((10#${BASH_REMATCH[1]} * 1000 + 10#${BASH_REMATCH[2]}))
 	if [[ $1 == relayed ]]; then
-		busywait 3000 test "$(received "$NA" rescued)" -gt "$r0" ||
+		busywait 3000 above received "$NA" rescued "$r0" ||
 			die "a relayed transfer completed without a rescued relayed error"
 		(($(sent "$NB") > s0)) || die "a relayed transfer completed without $NB relaying"
 	fi

@@ -6,9 +6,10 @@
 # as a node boots: systemd-modules-load loads the DKMS-built module, then
 # pmtufix.service starts the agent. A oneshot unit after multi-user.target
 # checks that the unit is active, the module is loaded and the file is applied
-# (TAP on the console), then powers off. ROOT itself is not changed. With a
-# relay line in CONF, deploy/systemd/relay.conf is installed as a drop-in and
-# the check wants the relay device in place.
+# (TAP on the console), then powers off. ROOT itself is not changed.
+# deploy/systemd/relay.conf is installed as a drop-in, as the README says to
+# with a relay line, and CONF must have one for 198.51.100.0/24: the check
+# wants the relay running under the unit's sandbox.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$1 rel=$2 conf=$3

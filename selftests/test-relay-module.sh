@@ -4,8 +4,8 @@
 # test-relay-module.sh - the module's side of the relay of frag-needed errors
 # that land on the wrong host: its configuration over genetlink, the errors
 # it hands to the relay group, and how it judges relayed errors written into
-# the relay device (a TUN, as the agent's). IPv4 only: the module has no
-# IPv6 rescue path. Strict rp_filter=1 everywhere.
+# the relay device (a TUN, as the agent's). IPv4; the module's IPv6 relay is
+# tested through the agents, in test-relay6.sh. Strict rp_filter=1 everywhere.
 #
 #   cli 10.0.1.2/24 --c0----n0-- node 10.0.1.1/24   VIP 10.9.9.9/32 on lo
 #                                node 10.0.2.1/24 --n1----r0-- rtr 10.0.2.2/24
@@ -94,6 +94,10 @@ expect_moves()
 	done
 	stats
 	check_err $? "cannot read the counters"
+	for k in "${!want[@]}"; do
+		[[ -n ${STATS[$k]+set} ]]
+		check_err $? "the kernel reports no counter $k"
+	done
 	for k in "${!STATS[@]}"; do
 		(($(moved "$k") == ${want[$k]:-0}))
 		check_err $? "$k moved by $(moved "$k"), not ${want[$k]:-0}"

@@ -108,6 +108,9 @@ relay_on()
 
 	# SIGTERM keeps the module's relay, and the relay device goes with the agent.
 	kill -TERM "${AGENT_PID[$NB]}" && busywait 5000 test ! -e "/proc/${AGENT_PID[$NB]}"
+	check_err $? "the agent did not exit on SIGTERM"
+	! nb ip link show pmtufix0 >/dev/null 2>&1
+	check_err $? "the relay device outlived the agent"
 	out=$("$PMTUFIX_CLI" -n "$NB" relay set prefixes "$VIP/32" rate 10 2>&1)
 	check_err $? "relay set after the agent left: $out"
 	out=$("$PMTUFIX_CLI" -n "$NB" -j relay show 2>&1)

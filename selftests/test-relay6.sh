@@ -28,20 +28,18 @@
 
 dir=${BASH_SOURCE[0]%/*}
 [[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
-# shellcheck source=topo.sh
-source "$dir/topo.sh" || exit 1
+# shellcheck source=topo_relay.sh
+source "$dir/topo_relay.sh" || exit 1
 
 : "${WORK_TIMEOUT:=15}"
 : "${STALL_TIMEOUT:=4}"
-: "${PMTUFIX_CLI:=$SELFTESTS_DIR/../build/bin/pmtufix}"
 
 VIP6=fd00:99::99
 CLI6=fd00:20::20 RTR_CLI6=fd00:20::1
 NA6=fd00:10::11 NB6=fd00:11::12
 MGMT6=fd00:172::2
-RELAY_PORT=9884
-HTTP_PORT=9883
-NA='' NB=''
+# What topo_relay.sh's helpers (owner_transfer, start_agents) go by.
+VIP=$VIP6 VIP_PLEN=128 NA_IP=$NA6 NB_IP=$NB6
 
 tests="
 	relay6_off	errors land on the other node, no relay: the transfer stalls
@@ -109,91 +107,6 @@ must_setup_relay6()
 	return 1
 }
 
-owner_transfer()
-{
-	xfer "$NA" "$CLI" "$VIP6" "$1" --bytes "${2:-65536}" --sender listener
-}
-
-route6_mtu()
-{
-	ns_route_mtu "$1" "$2"
-}
-
-check_route6_mtu()
-{
-	local mtu
-
-	mtu=$(route6_mtu "$1" "$2")
-	[[ $mtu == "$3" ]]
-	check_err $? "$4 shows mtu '${mtu:-none}' toward $2, not $3"
-}
-
-AGENT_LOG=''
-agent_start()
-{
-	local ns=$1 conf=$2 i
-
-	lib_tmpdir
-	AGENT_LOG=$LIB_TMPDIR/agent.${ns%%-*}.log
-	ns_spawn "$ns" "$AGENT_LOG" "$PMTUFIX_CLI" --backend module agent --config "$conf" \
-		--listen "127.0.0.1:$HTTP_PORT"
-	for ((i = 0; i < 100; i++)); do
-		[[ $(http_code "$ns" /healthz) == 200 ]] && return 0
-		kill -0 "$SPAWNED_PID" 2>/dev/null || break
-		lib_sleep 0.1
-	done
-	retmsg="the agent in ${ns%%-*} is not healthy: $(http "$ns" /healthz) $(cat "$AGENT_LOG")"
-	return 1
-}
-
-http() # NS PATH
-{
-	ip netns exec "$1" curl -s -m 5 "http://127.0.0.1:$HTTP_PORT$2"
-}
-
-http_code() # NS PATH
-{
-	ip netns exec "$1" curl -s -m 5 -o /dev/null -w '%{http_code}' \
-		"http://127.0.0.1:$HTTP_PORT$2"
-}
-
-metric()
-{
-	local line v=0
-
-	while read -r line; do
-		[[ $line == "$2 "* ]] && v=${line##* }
-	done < <(http "$1" /metrics)
-	echo "${v%%.*}"
-}
-
-sent() { metric "$1" "pmtufix_relay_sent_total{result=\"${2:-sent}\"}"; }
-received() { metric "$1" "pmtufix_relay_received_total{result=\"$2\"}"; }
-
-# above COUNTER NS RESULT N: true once that counter (sent, received) is over N.
-# For busywait, which runs its command anew each try: a "$(...)" in its
-# arguments would be read once, before the first.
-above() { (($("$1" "$2" "$3") > $4)); }
-
-start_agents()
-{
-	local conf=$LIB_TMPDIR/relay6.conf ns
-
-	lib_tmpdir
-	conf=$LIB_TMPDIR/relay6.conf
-	printf '%s\n' "set rescue on" \
-		"relay set prefixes $VIP6/128 peers $NA6,$NB6" >"$conf"
-	for ns in "$NA" "$NB"; do
-		agent_start "$ns" "$conf" || return 1
-	done
-	for ns in "$NA" "$NB"; do
-		ns_exec "$ns" ip -o link show pmtufix0 >/dev/null 2>&1 || {
-			retmsg="no relay device in ${ns%%-*}: $(cat "$LIB_TMPDIR/agent.${ns%%-*}.log")"
-			return 1
-		}
-	done
-}
-
 relay6_off()
 {
 	local name="no relay (IPv6)"
@@ -202,8 +115,8 @@ relay6_off()
 	pmtufix_load || { log_test "$name: insmod"; return; }
 	owner_transfer "$STALL_TIMEOUT"
 	check_fail $? "the transfer completed without the relay: the split does not work"
-	[[ -z $(route6_mtu "$NA" "$CLI6") ]]
-	check_err $? "the owner learnt mtu $(route6_mtu "$NA" "$CLI6") without the relay"
+	[[ -z $(route_mtu "$NA" "$CLI6") ]]
+	check_err $? "the owner learnt mtu $(route_mtu "$NA" "$CLI6") without the relay"
 	log_test "$name: Packet Too Big lands on the other node, the transfer stalls"
 }
 
@@ -213,11 +126,11 @@ relay6_on()
 
 	must_setup_relay6 || { log_test "$name: setup"; return; }
 	pmtufix_load || { log_test "$name: insmod"; return; }
-	start_agents
+	start_agents "$NA" "$NB"
 	check_err $? "$retmsg"
 	owner_transfer "$WORK_TIMEOUT"
 	check_err $? "the transfer did not complete: $XFER_OUT"
-	check_route6_mtu "$NA" "$CLI6" 1500 "the owner"
+	check_route_mtu "$NA" "$CLI6" 1500 "the owner"
 	log_test "$name: the transfer through the VIP completes"
 
 	(($(sent "$NB") >= 1))
@@ -245,7 +158,7 @@ relay6_forged()
 
 	must_setup_relay6 || { log_test "$name: setup"; return; }
 	pmtufix_load || { log_test "$name: insmod"; return; }
-	start_agents
+	start_agents "$NA" "$NB"
 	check_err $? "$retmsg"
 	lib_tmpdir
 	holder=$LIB_TMPDIR/holder.log
@@ -264,14 +177,14 @@ time.sleep(3600)"
 	relay_datagram6 "$NB" "$NA6" good "${quote[@]}" --seq $((seq + 100000))
 	busywait 3000 above received "$NA" seq_window "$before"
 	check_err $? "a wrong sequence from a peer is not counted as seq_window"
-	[[ -z $(route6_mtu "$NA" "$CLI6") ]]
+	[[ -z $(route_mtu "$NA" "$CLI6") ]]
 	check_err $? "a wrong sequence from a peer changed the PMTU"
 	log_test "$name: a wrong sequence from a peer's address changes nothing"
 
 	relay_datagram6 "$NB" "$NA6" good "${quote[@]}" --seq "$seq"
 	busywait 3000 above received "$NA" rescued "$r0"
 	check_err $? "the right sequence from a peer is not rescued"
-	check_route6_mtu "$NA" "$CLI6" 1400 "the owner"
+	check_route_mtu "$NA" "$CLI6" 1400 "the owner"
 	log_test "$name: the right sequence from a peer is judged and rescued"
 }
 

@@ -26,7 +26,8 @@
 #   owner_transfer TIMEOUT [BYTES]
 #                         $NA sends BYTES (65536) from the VIP to the client
 #   start_agents NS...    an agent in each NS, module backend, with the relay
-#                         line towards every node given (RELAY_RATE, 20/s)
+#                         line for $VIP/$VIP_PLEN towards every node given
+#                         ($NA_IP.., RELAY_RATE, 20/s)
 #   sent NS [RESULT], received NS RESULT
 #                         the agent's pmtufix_relay_{sent,received}_total
 #   na|nb CMD..           run CMD in that namespace
@@ -41,7 +42,8 @@ source "$__topo_relay_dir/topo.sh" || return 1
 
 : "${PMTUFIX_CLI:=$SELFTESTS_DIR/../build/bin/pmtufix}"
 
-VIP=10.10.99.99
+# The addresses the helpers below use; test-relay6.sh sets IPv6 ones.
+VIP=10.10.99.99 VIP_PLEN=32
 NA_IP=10.10.10.11 NB_IP=10.10.11.12 NC_IP=10.10.12.13
 MGMT=172.20.20.2
 # shellcheck disable=SC2034 # the relay port of the agents, for the callers
@@ -164,15 +166,17 @@ http_code() # NS PATH
 		"http://127.0.0.1:$HTTP_PORT$2"
 }
 
-# metric NS NAME{LABELS}: its value in the agent's /metrics (0 when absent).
+# metric NS NAME{LABELS}: its value in the agent's /metrics; false, and
+# nothing printed, when it is not there (an agent that answers nothing must
+# not pass for one that counted 0).
 metric()
 {
-	local line v=0
+	local line
 
 	while read -r line; do
-		[[ $line == "$2 "* ]] && v=${line##* }
+		[[ $line == "$2 "* ]] && { line=${line##* }; echo "${line%%.*}"; return 0; }
 	done < <(http "$1" /metrics)
-	echo "${v%%.*}"
+	return 1
 }
 
 sent() { metric "$1" "pmtufix_relay_sent_total{result=\"${2:-sent}\"}"; }
@@ -181,7 +185,7 @@ received() { metric "$1" "pmtufix_relay_received_total{result=\"$2\"}"; }
 # above COUNTER NS RESULT N: true once that counter (sent, received) is over N.
 # For busywait, which runs its command anew each try: a "$(...)" in its
 # arguments would be read once, before the first.
-above() { (($("$1" "$2" "$3") > $4)); }
+above() { local v; v=$("$1" "$2" "$3") && ((v > $4)); }
 healthz_is() { [[ $(http_code "$1" /healthz) == "$2" ]]; }	# NS CODE
 
 # relay_conf NAME PEER...: the file every node reads.
@@ -192,7 +196,7 @@ relay_conf()
 	shift
 	peers=$(IFS=,; echo "$*")
 	printf '%s\n' "set rescue on" \
-		"relay set prefixes $VIP/32 peers $peers rate ${RELAY_RATE:-20}" >"$f"
+		"relay set prefixes $VIP/$VIP_PLEN peers $peers rate ${RELAY_RATE:-20}" >"$f"
 	echo "$f"
 }
 
