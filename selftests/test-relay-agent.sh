@@ -417,6 +417,9 @@ relay_move()
 	for ns in "$A" "$B"; do
 		agent_stop "$ns" || check_err 1 "the agent in ${ns%%-*} did not stop"
 	done
+	# relay_dns left a file of the relay line only: give it a rest to apply.
+	printf '%s\n' "set rescue on" "relay set prefixes 10.9.9.0/24 peers $A_IP,$B_IP rate 50" \
+		>"$CONF"
 	pmtufix_unload
 	check_err $? "rmmod failed"
 	for ns in "$A" "$B"; do
@@ -427,7 +430,7 @@ relay_move()
 	check_err $? "A's agent does not say the relay needs the module"
 	# The rest of the file is applied all the same, and /healthz says what is not.
 	busywait 3000 nft_table_there "$A"
-	check_err $? "on nft, the file's other lines were not applied"
+	check_err $? "on nft, the file's other lines were not applied: $(cat "${AGENT_LOG[$A]}")"
 	busywait 3000 healthz_says "$A" "relay: needs the module backend"
 	check_err $? "A's /healthz on nft: '$(http "$A" /healthz)'"
 	insmod "$PMTUFIX_KO"

@@ -91,8 +91,22 @@ static int read_failed(struct pf_ctx *c, const char *what, int err, char *why, s
 	return err;
 }
 
-/* What the backend has beyond its settings; a backend without state_get has all. */
-static int check_state(struct pf_ctx *c, struct pf_state *st, char *why, size_t len)
+/* A file of comments, or of lines only another backend acts on (relay on nft). */
+static bool asks_nothing(const struct pf_desired *d)
+{
+	const struct pf_config *w = &d->cfg;
+
+	return !w->has_rescue && !w->has_log && !w->has_floor && !w->has_mark && !w->has_table &&
+	       !w->has_pref && !w->has_uplinks && !d->n;
+}
+
+/*
+ * What the backend has beyond its settings; a backend without state_get has
+ * all. Nothing installed is in place when nothing is asked for: an apply
+ * would not install it, and calling that drift would retry for ever.
+ */
+static int check_state(struct pf_ctx *c, const struct pf_desired *d, struct pf_state *st,
+		       char *why, size_t len)
 {
 	int err;
 
@@ -102,7 +116,7 @@ static int check_state(struct pf_ctx *c, struct pf_state *st, char *why, size_t 
 	err = c->ops->state_get(c->be, st);
 	if (err)
 		return read_failed(c, "what is installed", err, why, len);
-	if (!st->installed) {
+	if (!st->installed && !asks_nothing(d)) {
 		snprintf(why, len, "the %s backend has nothing installed (no table)", c->ops->name);
 		return 1;
 	}
@@ -141,7 +155,7 @@ int pf_rc_check(struct pf_ctx *c, const struct pf_desired *d, char *why, size_t 
 		snprintf(why, len, "no backend is open");
 		return -ENODEV;
 	}
-	err = check_state(c, &st, why, len);
+	err = check_state(c, d, &st, why, len);
 	if (err)
 		return err;
 	memset(&have, 0, sizeof(have));
