@@ -7,7 +7,7 @@
 
 #include "tap.h"
 
-static int count, failed;
+static int count, failed, skipped;
 
 static void report(bool pass, const char *file, int line, const char *fmt, va_list ap)
 {
@@ -90,8 +90,17 @@ void tap_diag(const char *fmt, ...)
 	putchar('\n');
 }
 
+void tap_skip(const char *name, const char *why)
+{
+	count++;
+	skipped++;
+	printf("ok %d - %s # SKIP %s\n", count, name, why);
+}
+
 int tap_done(void)
 {
+	if (skipped)
+		printf("# %d skipped\n", skipped);
 	printf("1..%d\n", count);
 	printf("%d passed, %d failed\n", count - failed, failed);
 	return failed ? 1 : 0;

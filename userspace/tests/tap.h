@@ -12,6 +12,8 @@ bool tap_is_str(const char *got, const char *want, const char *file, int line,
 bool tap_is_int(long long got, long long want, const char *file, int line,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "ok N - name # SKIP why": a test that could not run here, said so. */
+void tap_skip(const char *name, const char *why);
 /* Prints the plan and the totals; returns the exit code. */
 int tap_done(void);
 
