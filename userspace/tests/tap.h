@@ -34,5 +34,6 @@ void test_doctor(void);
 void test_http(void);
 void test_metrics(void);
 void test_relay(void);
+void test_sockdiag(void);
 
 #endif /* PMTUFIX_TAP_H */

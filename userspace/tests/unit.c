@@ -20,5 +20,6 @@ int main(void)
 	test_http();
 	test_metrics();
 	test_relay();
+	test_sockdiag();
 	return tap_done();
 }
