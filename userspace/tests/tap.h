@@ -35,5 +35,6 @@ void test_http(void);
 void test_metrics(void);
 void test_relay(void);
 void test_sockdiag(void);
+void test_nflog(void);
 
 #endif /* PMTUFIX_TAP_H */

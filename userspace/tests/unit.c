@@ -21,5 +21,6 @@ int main(void)
 	test_metrics();
 	test_relay();
 	test_sockdiag();
+	test_nflog();
 	return tap_done();
 }
