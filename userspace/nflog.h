@@ -8,7 +8,8 @@
  * agent) holds it, binding fails with -EPERM: nfulnl_recv_config() refuses
  * a command for a group bound by another port id before it reaches BIND
  * (-EBUSY is only for the same socket binding twice), on 6.1 as on 6.12.
- * -EPERM also means no CAP_NET_ADMIN in the namespace's user namespace.
+ * -EPERM also means no CAP_NET_ADMIN in the namespace's user namespace;
+ * -EINVAL a kernel without nfnetlink_log (nfnetlink loads the module).
  *
  * No PF_BIND: an nft log rule names its logger (NF_LOG_TYPE_ULOG) and
  * reaches nfnetlink_log without it, while PF_BIND would make NFLOG the
