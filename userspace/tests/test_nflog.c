@@ -201,6 +201,28 @@ static void logged(struct pf_nflog *h, int family, const char *dst, const char *
 	   "nflog: %s: the whole packet, to its last byte", what);
 }
 
+/*
+ * A reader that falls behind: the kernel drops what does not fit and says
+ * ENOBUFS once; that is counted, and what was queued is still read.
+ */
+static void overrun(struct pf_nflog *h)
+{
+	int small = 1, i, sent = 0, n, total = 0;
+	struct got g;
+
+	setsockopt(pf_nflog_fd(h), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	for (i = 0; i < 64; i++)
+		sent += ping(AF_INET, "127.0.0.1") == 0;
+	do {
+		memset(&g, 0, sizeof(g));
+		n = pf_nflog_read(h, collect, &g);
+		total += n > 0 ? n : 0;
+	} while (n > 0);
+	is_int(n, 0, "nflog: overrun: reading goes on, no error");
+	ok(total > 0 && total < sent, "nflog: overrun: %d of %d packets read", total, sent);
+	ok(pf_nflog_lost(h) > 0, "nflog: overrun: the loss counted (%lu)", pf_nflog_lost(h));
+}
+
 static void real_group(void)
 {
 	struct pf_nflog *h = NULL, *h2 = NULL;
@@ -215,6 +237,7 @@ static void real_group(void)
 	logged(h, AF_INET, "127.0.0.1", "IPv4");
 	logged(h, AF_INET6, "::1", "IPv6");
 	ok(pf_nflog_lost(h) == 0 && pf_nflog_malformed(h) == 0, "nflog: nothing lost or malformed");
+	overrun(h);
 	pf_nflog_close(h);
 	is_int(pf_nflog_open(&h, GROUP), 0, "nflog: closed: the group can be bound again");
 	pf_nflog_close(h);
