@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
@@ -283,6 +284,20 @@ void put_rule(struct batch *bt, struct nftnl_rule *r)
 	nftnl_rule_free(r);
 }
 
+void del_set(struct batch *bt, const char *name)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, PFNFT_FAMILY);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nlh = batch_msg(bt, NFT_MSG_DELSET, 0);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	batch_next(bt);
+	nftnl_set_free(s);
+}
+
 /* Flush set name (no elements = all of them). */
 void flush_set(struct batch *bt, const char *name)
 {
@@ -296,4 +311,41 @@ void flush_set(struct batch *bt, const char *name)
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	batch_next(bt);
 	nftnl_set_free(s);
+}
+
+#define ELEM_F_OPEN	1	/* NFTNL_SET_ELEM_F_INTERVAL_OPEN */
+
+unsigned int elems_of_prefix(struct nftnl_set *s, const struct pf_prefix *p, const uint16_t *mss,
+			     bool add)
+{
+	size_t alen = pf_prefix_addrlen(p);
+	uint8_t start[16], end[16];
+	struct nftnl_set_elem *e;
+	bool closed;
+
+	closed = pf_prefix_range(p, start, end);
+	e = nftnl_set_elem_alloc();
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, start, (uint32_t)alen);
+	if (mss) {
+		uint16_t d = htons(*mss);
+
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, &d, sizeof(d));
+	}
+	if (!closed && add) {
+		struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(16);
+
+		/* As nft marks an interval that runs to the last address. */
+		nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_ELEM_FLAGS, ELEM_F_OPEN);
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, nftnl_udata_buf_data(ud),
+				   nftnl_udata_buf_len(ud));
+		nftnl_udata_buf_free(ud);
+	}
+	nftnl_set_elem_add(s, e);
+	if (!closed)
+		return 1;
+	e = nftnl_set_elem_alloc();
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, end, (uint32_t)alen);
+	nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+	nftnl_set_elem_add(s, e);
+	return 2;
 }

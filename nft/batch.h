@@ -24,6 +24,8 @@
 
 struct nftnl_batch;
 struct nftnl_rule;
+struct nftnl_set;
+struct pf_prefix;
 
 struct batch {
 	struct pfnft *h;
@@ -47,9 +49,17 @@ void put_set(struct batch *bt, const char *name, uint32_t flags, uint32_t key_ty
 /* hook < 0: a regular chain; else a base chain at mangle priority. */
 void put_chain(struct batch *bt, const char *name, int hook, const char *comment);
 void del_chain(struct batch *bt, const char *name);
+void del_set(struct batch *bt, const char *name);
 /* Flush set name (no elements = all of them). */
 void flush_set(struct batch *bt, const char *name);
 struct nftnl_rule *rule_new(const char *chain);
+/*
+ * The interval elements of prefix p (start, and end unless it runs to the
+ * last address) into s, with mss as the start's data if not NULL; add:
+ * elements to add (an open end is marked as nft marks it). Returns how many.
+ */
+unsigned int elems_of_prefix(struct nftnl_set *s, const struct pf_prefix *p, const uint16_t *mss,
+			     bool add);
 /* Append r to its chain; frees r. */
 void put_rule(struct batch *bt, struct nftnl_rule *r);
 

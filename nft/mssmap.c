@@ -23,8 +23,6 @@
 #include "readback.h"
 #include "mssmap.h"
 
-#define ELEM_F_OPEN	1	/* NFTNL_SET_ELEM_F_INTERVAL_OPEN */
-
 /* Elements per NEWSETELEM message: keeps every message well below 64 KiB. */
 #define ELEMS_PER_MSG	400
 
@@ -103,93 +101,33 @@ void put_mss(struct batch *bt)
 /* ------------------------------------------------------------------ */
 /* MSS rules as interval elements */
 
-struct key_elem {
-	uint8_t key[16];
-	bool end;
-	bool open;
-	uint16_t data;
+struct rules_read {
+	const struct mss_set *ms;
+	struct pf_mss_rule **v;
+	size_t *n;
 };
 
-static int key_elem_cmp(const void *a, const void *b)
+static int add_rule(void *arg, const struct pf_prefix *p, uint16_t data)
 {
-	const struct key_elem *x = a, *y = b;
-	int r = memcmp(x->key, y->key, 16);
+	struct rules_read *rr = arg;
+	struct pf_mss_rule r = { .prefix = *p }, *nv;
 
-	if (r)
-		return r;
-	return (int)y->end - (int)x->end;	/* an end before a start at the same key */
+	r.mss = rr->ms->fixed ? data : 0;
+	r.dir = rr->ms->to ? PMTUFIX_MSS_DIR_TO : PMTUFIX_MSS_DIR_FROM;
+	nv = realloc(*rr->v, (*rr->n + 1) * sizeof(**rr->v));
+	if (!nv)
+		return -ENOMEM;
+	*rr->v = nv;
+	(*rr->v)[(*rr->n)++] = r;
+	return 0;
 }
 
 /* Append the rules of one set to *v. */
 static int set_rules(struct pfnft *h, const struct mss_set *ms, struct pf_mss_rule **v, size_t *n)
 {
-	struct nftnl_set *s;
-	struct nftnl_set_elems_iter *it;
-	struct nftnl_set_elem *e;
-	struct key_elem *ke = NULL;
-	size_t nk = 0, cap = 0, alen = ms->family == AF_INET ? 4 : 16;
-	int err;
+	struct rules_read rr = { .ms = ms, .v = v, .n = n };
 
-	err = read_elems(h, ms->name, &s);
-	if (err)
-		return err;
-	it = nftnl_set_elems_iter_create(s);
-	for (e = nftnl_set_elems_iter_next(it); e; e = nftnl_set_elems_iter_next(it)) {
-		uint32_t len = 0, flags = 0;
-		const void *key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
-		struct key_elem *k;
-
-		if (!key || len != alen)
-			continue;
-		if (nk == cap) {
-			cap = cap ? cap * 2 : 64;
-			k = realloc(ke, cap * sizeof(*ke));
-			if (!k) {
-				err = -ENOMEM;
-				goto out;
-			}
-			ke = k;
-		}
-		k = &ke[nk++];
-		memset(k, 0, sizeof(*k));
-		memcpy(k->key, key, alen);
-		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS))
-			flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
-		k->end = flags & NFT_SET_ELEM_INTERVAL_END;
-		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
-			const uint16_t *d = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &len);
-
-			if (len == 2)
-				k->data = ntohs(*d);
-		}
-	}
-	if (nk > 1)
-		qsort(ke, nk, sizeof(*ke), key_elem_cmp);
-	for (size_t i = 0; i < nk; i++) {
-		struct pf_mss_rule r = { 0 }, *nv;
-		const uint8_t *end = NULL;
-
-		if (ke[i].end)
-			continue;
-		if (i + 1 < nk && ke[i + 1].end)
-			end = ke[i + 1].key;
-		if (pf_range_prefix(ms->family, ke[i].key, end, &r.prefix))
-			continue;	/* not one of ours */
-		r.mss = ms->fixed ? ke[i].data : 0;
-		r.dir = ms->to ? PMTUFIX_MSS_DIR_TO : PMTUFIX_MSS_DIR_FROM;
-		nv = realloc(*v, (*n + 1) * sizeof(**v));
-		if (!nv) {
-			err = -ENOMEM;
-			goto out;
-		}
-		*v = nv;
-		(*v)[(*n)++] = r;
-	}
-out:
-	free(ke);
-	nftnl_set_elems_iter_destroy(it);
-	nftnl_set_free(s);
-	return err;
+	return read_intervals(h, ms->name, ms->family, add_rule, &rr);
 }
 
 int pfnft_table_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n)
@@ -232,9 +170,6 @@ static void put_elems(struct batch *bt, const struct mss_set *ms, const struct p
 
 	for (size_t i = 0; i <= n; i++) {
 		const struct pf_mss_rule *r = i < n ? &v[i] : NULL;
-		uint8_t start[16], end[16];
-		struct nftnl_set_elem *e;
-		bool closed;
 
 		if (s && (!r || count >= ELEMS_PER_MSG)) {
 			struct nlmsghdr *nlh = batch_msg(bt, add ? NFT_MSG_NEWSETELEM :
@@ -259,32 +194,7 @@ static void put_elems(struct batch *bt, const struct mss_set *ms, const struct p
 			nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
 			nftnl_set_set_str(s, NFTNL_SET_NAME, ms->name);
 		}
-		closed = pf_prefix_range(&r->prefix, start, end);
-		e = nftnl_set_elem_alloc();
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, start, ms->family == AF_INET ? 4 : 16);
-		if (ms->fixed && add) {
-			uint16_t d = htons(r->mss);
-
-			nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, &d, sizeof(d));
-		}
-		if (!closed && add) {
-			struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(16);
-
-			/* As nft marks an interval that runs to the last address. */
-			nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_ELEM_FLAGS, ELEM_F_OPEN);
-			nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, nftnl_udata_buf_data(ud),
-					   nftnl_udata_buf_len(ud));
-			nftnl_udata_buf_free(ud);
-		}
-		nftnl_set_elem_add(s, e);
-		count++;
-		if (closed) {
-			e = nftnl_set_elem_alloc();
-			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, end, ms->family == AF_INET ? 4 : 16);
-			nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
-			nftnl_set_elem_add(s, e);
-			count++;
-		}
+		count += elems_of_prefix(s, &r->prefix, ms->fixed && add ? &r->mss : NULL, add);
 	}
 }
 

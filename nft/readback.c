@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -66,7 +69,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Whether chain name exists; its comment into comment (256 bytes) if not NULL. */
-static int read_chain(struct pfnft *h, const char *name, bool *found, char *comment)
+int read_chain(struct pfnft *h, const char *name, bool *found, char *comment)
 {
 	struct chain_read cr = { .comment = comment };
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -119,6 +122,96 @@ int read_elems(struct pfnft *h, const char *name, struct nftnl_set **out)
 	return 0;
 }
 
+struct key_elem {
+	uint8_t key[16];
+	bool end;
+	uint16_t data;
+};
+
+static int key_elem_cmp(const void *a, const void *b)
+{
+	const struct key_elem *x = a, *y = b;
+	int r = memcmp(x->key, y->key, 16);
+
+	if (r)
+		return r;
+	return (int)y->end - (int)x->end;	/* an end before a start at the same key */
+}
+
+/* The keys of the elements of s, sorted; *out to be freed. */
+static int sorted_keys(struct nftnl_set *s, size_t alen, struct key_elem **out, size_t *n)
+{
+	struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
+	struct key_elem *ke = NULL, *k;
+	struct nftnl_set_elem *e;
+	size_t cap = 0, nk = 0;
+
+	for (e = nftnl_set_elems_iter_next(it); e; e = nftnl_set_elems_iter_next(it)) {
+		uint32_t len = 0, flags = 0;
+		const void *key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+
+		if (!key || len != alen)
+			continue;
+		if (nk == cap) {
+			cap = cap ? cap * 2 : 64;
+			k = realloc(ke, cap * sizeof(*ke));
+			if (!k) {
+				free(ke);
+				nftnl_set_elems_iter_destroy(it);
+				return -ENOMEM;
+			}
+			ke = k;
+		}
+		k = &ke[nk++];
+		memset(k, 0, sizeof(*k));
+		memcpy(k->key, key, alen);
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS))
+			flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
+		k->end = flags & NFT_SET_ELEM_INTERVAL_END;
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
+			const uint16_t *d = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &len);
+
+			if (len == 2)
+				k->data = ntohs(*d);
+		}
+	}
+	nftnl_set_elems_iter_destroy(it);
+	if (ke && nk > 1)
+		qsort(ke, nk, sizeof(*ke), key_elem_cmp);
+	*out = ke;
+	*n = nk;
+	return 0;
+}
+
+int read_intervals(struct pfnft *h, const char *name, uint8_t family,
+		   int (*fn)(void *arg, const struct pf_prefix *p, uint16_t data), void *arg)
+{
+	struct key_elem *ke = NULL;
+	struct nftnl_set *s;
+	size_t nk = 0;
+	int err;
+
+	err = read_elems(h, name, &s);
+	if (err)
+		return err;
+	err = sorted_keys(s, family == AF_INET ? 4 : 16, &ke, &nk);
+	for (size_t i = 0; !err && i < nk; i++) {
+		const uint8_t *end = NULL;
+		struct pf_prefix p;
+
+		if (ke[i].end)
+			continue;
+		if (i + 1 < nk && ke[i + 1].end)
+			end = ke[i + 1].key;
+		if (pf_range_prefix(family, ke[i].key, end, &p))
+			continue;	/* not one of ours */
+		err = fn(arg, &p, ke[i].data);
+	}
+	free(ke);
+	nftnl_set_free(s);
+	return err;
+}
+
 static int counter_cb(const struct nlmsghdr *nlh, void *data)
 {
 	uint64_t *pkts = data;
@@ -130,7 +223,7 @@ static int counter_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int read_counter(struct pfnft *h, const char *name, uint16_t type, uint64_t *pkts)
+int read_counter(struct pfnft *h, const char *name, uint16_t type, uint64_t *pkts)
 {
 	struct nftnl_obj *o = nftnl_obj_alloc();
 	struct nlmsghdr *nlh;

@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nf_conntrack_common.h>
 
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -20,31 +19,6 @@
 #include "batch.h"
 #include "expr.h"
 #include "rescue.h"
-
-#define ICMP_DEST_UNREACH	3
-#define ICMP_FRAG_NEEDED	4
-
-/* ct state related: (state & related) != 0, or == 0 for not related. */
-static void x_related(struct nftnl_rule *r, bool related)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-	uint32_t bit = NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	x_bitwise(r, 4, &bit, &zero);
-	x_cmp(r, related ? NFT_CMP_NEQ : NFT_CMP_EQ, &zero, 4);
-}
-
-/* icmp mtu (the next-hop MTU of a frag-needed) compared with floor. */
-static void x_icmp_mtu(struct nftnl_rule *r, uint32_t op, uint32_t floor)
-{
-	uint16_t v = htons((uint16_t)floor);
-
-	x_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 6, 2);
-	x_cmp(r, op, &v, 2);
-}
 
 /* fib saddr . iif oif: present = strict RPF accepts the source. */
 static void x_rpf(struct nftnl_rule *r, bool present)
@@ -81,17 +55,6 @@ static void x_loose_rpf(struct nftnl_rule *r, bool present)
 	x_cmp(r, present ? NFT_CMP_NEQ : NFT_CMP_EQ, &zero, 4);
 }
 
-/* icmp type destination-unreachable icmp code frag-needed */
-static void x_frag_needed(struct nftnl_rule *r)
-{
-	uint16_t fn = htons(ICMP_DEST_UNREACH << 8 | ICMP_FRAG_NEEDED);
-
-	x_nfproto(r, AF_INET);
-	x_l4proto(r, IPPROTO_ICMP);
-	x_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
-	x_cmp(r, NFT_CMP_EQ, &fn, 2);
-}
-
 void put_rescue(struct batch *bt, const struct pf_config *c, uint32_t floor)
 {
 	struct nftnl_rule *r;
@@ -120,7 +83,7 @@ void put_rescue(struct batch *bt, const struct pf_config *c, uint32_t floor)
 	r = rule_new("frag_needed");
 	x_frag_needed(r);
 	x_related(r, true);
-	x_icmp_mtu(r, NFT_CMP_LT, floor);
+	x_icmp_mtu(r, AF_INET, NFT_CMP_LT, floor);
 	x_objref(r, pfnft_counter_names[PFNFT_C_BELOW_FLOOR]);
 	if (c->log >= PMTUFIX_LOG_ALL)
 		x_log(r, "pmtufix: below-floor ");
@@ -129,7 +92,7 @@ void put_rescue(struct batch *bt, const struct pf_config *c, uint32_t floor)
 	r = rule_new("frag_needed");
 	x_frag_needed(r);
 	x_related(r, true);
-	x_icmp_mtu(r, NFT_CMP_GTE, floor);
+	x_icmp_mtu(r, AF_INET, NFT_CMP_GTE, floor);
 	x_rpf(r, true);
 	x_objref(r, pfnft_counter_names[PFNFT_C_NOT_NEEDED]);
 	put_rule(bt, r);
@@ -137,7 +100,7 @@ void put_rescue(struct batch *bt, const struct pf_config *c, uint32_t floor)
 	r = rule_new("frag_needed");
 	x_frag_needed(r);
 	x_related(r, true);
-	x_icmp_mtu(r, NFT_CMP_GTE, floor);
+	x_icmp_mtu(r, AF_INET, NFT_CMP_GTE, floor);
 	x_rpf(r, false);
 	x_loose_rpf(r, false);
 	x_objref(r, pfnft_counter_names[PFNFT_C_NO_SOURCE_ROUTE]);
@@ -149,7 +112,7 @@ void put_rescue(struct batch *bt, const struct pf_config *c, uint32_t floor)
 	r = rule_new("frag_needed");
 	x_frag_needed(r);
 	x_related(r, true);
-	x_icmp_mtu(r, NFT_CMP_GTE, floor);
+	x_icmp_mtu(r, AF_INET, NFT_CMP_GTE, floor);
 	x_rpf(r, false);
 	x_loose_rpf(r, true);
 	x_meta(r, NFT_META_MARK);
