@@ -101,6 +101,9 @@ struct pf_relay_peer {
 	char name[PF_RELAY_NAME_MAX + 1];
 };
 
+/* The agent's relay device, where errors from peers are written. */
+#define PF_RELAY_IFNAME	"pmtufix0"
+
 struct pf_relay {
 	unsigned int n_prefixes;	/* 0: the relay is off */
 	struct pf_prefix prefixes[PMTUFIX_RELAY_PREFIXES_MAX];

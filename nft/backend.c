@@ -14,8 +14,10 @@
 
 #include "pmtufix.h"
 #include "nl.h"
+#include "batch.h"
 #include "mssmap.h"
 #include "readback.h"
+#include "relay.h"
 #include "rtnl.h"
 #include "sysctl.h"
 #include "table.h"
@@ -109,6 +111,25 @@ static int enable_svm(struct pfnft *h, const struct pfnft_state *cur, const stru
 	return 0;
 }
 
+/* The relay's chains judge with the floor: they follow a new one. */
+static int relay_refloor(struct pfnft *h, uint32_t floor)
+{
+	struct pf_relay r;
+	struct batch bt;
+	bool exists;
+	int err;
+
+	err = pfnft_relay_read(h, &r, &exists);
+	if (err || !exists)
+		return err;
+	err = batch_start(h, &bt);
+	if (err)
+		return err;
+	put_relay(&bt, true, &r, floor);
+	err = batch_commit(&bt);
+	return err ? pfnft_fail(h, err, "cannot give the relay the new floor") : 0;
+}
+
 int pfnft_set(struct pfnft *h, const struct pf_config *want)
 {
 	struct pfnft_state cur;
@@ -148,10 +169,10 @@ int pfnft_set(struct pfnft *h, const struct pf_config *want)
 
 		err = pfnft_routing_remove(h, 0, &found);
 		restore_svm(h, &cur.conf, cur.svm_changed, NULL, NULL);
-		return err;
+		return err ? err : relay_refloor(h, floor);
 	}
 	restore_svm(h, &cur.conf, cur.svm_changed, &w, svm);
-	return 0;
+	return relay_refloor(h, floor);
 
 undo_routing:
 	{
@@ -192,6 +213,8 @@ int pfnft_down(struct pfnft *h, unsigned int *what)
 	err = pfnft_routing_remove(h, 0, &found);
 	if (found)
 		*what |= PFNFT_DOWN_ROUTING;
+	if (!pfnft_relay_routing_remove(h, &found) && found)
+		*what |= PFNFT_DOWN_ROUTING;
 	for (unsigned int i = 0; i < cur.conf.n_uplinks; i++) {
 		if (!cur.svm_changed[i])
 			continue;
@@ -210,7 +233,13 @@ int pfnft_reset_counters(struct pfnft *h)
 		return err;
 	if (!ts.exists)
 		return pfnft_fail(h, -ENOENT, "there is no table inet %s", PFNFT_TABLE);
-	return pfnft_table_reset(h);
+	err = pfnft_table_reset(h);
+	if (!err) {
+		uint64_t v[PFNFT_RC_MAX];
+
+		err = pfnft_relay_counters(h, v, true);
+	}
+	return err;
 }
 
 int pfnft_mss_list(struct pfnft *h, struct pf_mss_rule **v, size_t *n)
@@ -268,7 +297,7 @@ static int check_disjoint(struct pfnft *h, const struct pf_mss_rule *v, size_t n
  * prefix already has is refused as a duplicate; a replace takes that
  * rule's place and swaps its elements for r's.
  */
-static int put_rule(struct pfnft *h, const struct pf_mss_rule *r, bool replace)
+static int put_mss_rule(struct pfnft *h, const struct pf_mss_rule *r, bool replace)
 {
 	struct pf_mss_rule *v, *nv, old = { 0 };
 	bool swap;
@@ -309,7 +338,7 @@ static int put_rule(struct pfnft *h, const struct pf_mss_rule *r, bool replace)
 
 int pfnft_mss_add(struct pfnft *h, const struct pf_mss_rule *r)
 {
-	return put_rule(h, r, false);
+	return put_mss_rule(h, r, false);
 }
 
 int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p)
@@ -335,7 +364,7 @@ int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p)
 
 int pfnft_mss_replace_one(struct pfnft *h, const struct pf_mss_rule *r)
 {
-	return put_rule(h, r, true);
+	return put_mss_rule(h, r, true);
 }
 
 int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *want, size_t nw)
@@ -367,4 +396,92 @@ int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *want, size_t nw
 	free(cur);
 	free(v);
 	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* The relay */
+
+int pfnft_relay_get(struct pfnft *h, struct pf_relay *r)
+{
+	bool exists;
+	int err = pfnft_relay_read(h, r, &exists);
+
+	if (!err && exists)
+		r->ifindex = pfnft_relay_routing_ifindex(h);
+	return err;
+}
+
+/* The relay device: its source checks honour the relay mark. */
+static int relay_device(struct pfnft *h, uint32_t ifindex)
+{
+	char name[IF_NAMESIZE];
+	int err;
+
+	if (!if_indextoname(ifindex, name))
+		return pfnft_fail(h, -ENODEV, "the relay device (ifindex %u) does not exist", ifindex);
+	err = pfnft_sysctl_set(h, name, SVM, 1);
+	if (err)
+		return pfnft_fail(h, err, "cannot set net.ipv4.conf.%s." SVM "=1", name);
+	return pfnft_relay_routing_install(h, ifindex);
+}
+
+int pfnft_relay_set(struct pfnft *h, const struct pf_relay *r)
+{
+	struct pf_relay old;
+	struct pfnft_state cur;
+	struct batch bt;
+	bool exists, found;
+	int err;
+
+	err = pfnft_get(h, &cur);
+	if (!err && cur.conf.mask & PFNFT_RELAY_MARK && r->n_prefixes)
+		err = pfnft_fail(h, -EBUSY, "the rescue's mark mask 0x%x holds the relay's mark "
+				 "0x%x: choose another with 'set mark'", cur.conf.mask, PFNFT_RELAY_MARK);
+	if (err)
+		return err;
+	if (!cur.installed && !r->n_prefixes)
+		return pfnft_relay_routing_remove(h, &found);
+	if (!cur.installed && (err = ensure_table(h)))
+		return err;
+	err = pfnft_relay_read(h, &old, &exists);
+	if (err)
+		return err;
+	/* Routing first: a relayed error is marked only once it can pass. */
+	if (r->n_prefixes && r->ifindex)
+		err = relay_device(h, r->ifindex);
+	else
+		err = pfnft_relay_routing_remove(h, &found);
+	if (err || (!exists && !r->n_prefixes))
+		return err;
+	err = batch_start(h, &bt);
+	if (err)
+		return err;
+	put_relay(&bt, exists, r, cur.floor_eff);
+	err = batch_commit(&bt);
+	return err ? pfnft_fail(h, err, "cannot update the relay in table inet %s", PFNFT_TABLE) : 0;
+}
+
+int pfnft_relay_stats(struct pfnft *h, struct pf_relay_stats *st)
+{
+	static const uint32_t reason[PFNFT_RC_MAX] = {
+		[PFNFT_RC_IN_RESCUED]	= PMTUFIX_REASON_RESCUED,
+		[PFNFT_RC_IN_NO_FLOW]	= PMTUFIX_REASON_NO_FLOW,
+		[PFNFT_RC_IN_BELOW_FLOOR] = PMTUFIX_REASON_BELOW_FLOOR,
+	};
+	uint64_t v[PFNFT_RC_MAX] = { 0 };
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = pfnft_relay_counters(h, v, false);
+	if (err)
+		return err;
+	st->out[PMTUFIX_RELAY_OUT_SENT] = v[PFNFT_RC_SENT];
+	st->out[PMTUFIX_RELAY_OUT_RATE_LIMITED] = v[PFNFT_RC_RATE_LIMITED];
+	st->in.v = calloc(3, sizeof(*st->in.v));
+	if (!st->in.v)
+		return -ENOMEM;
+	/* In reason order, as pf_stats are kept. */
+	for (int i = PFNFT_RC_IN_RESCUED; i <= PFNFT_RC_IN_BELOW_FLOOR; i++)
+		st->in.v[st->in.n++] = (struct pf_stat){ .reason = reason[i], .value = v[i] };
+	return 0;
 }

@@ -46,6 +46,17 @@
 #define PFNFT_PREF		500u
 #define PFNFT_RTPROT		157	/* rtm_protocol of our routes and rules */
 #define PF_MAX_UPLINKS	32
+/*
+ * The relay: a relayed error that conntrack calls RELATED gets this mark on
+ * the relay device; ip rules at PFNFT_RELAY_PREF..+2 (rtnl.c) send its
+ * source check to table PFNFT_RELAY_TABLE, whose only route leaves by that
+ * device. Errors to relay go to NFLOG group PFNFT_RELAY_GROUP.
+ */
+#define PFNFT_RELAY_MARK	0x1000u	/* clear of PFNFT_MARK and the same neighbours */
+#define PFNFT_RELAY_TABLE	501u
+#define PFNFT_RELAY_PREF	497u
+#define PFNFT_RTPROT_RELAY	158
+#define PFNFT_RELAY_GROUP	9884
 
 /* Named counters of the table, in enum pmtufix_reason terms. */
 enum pfnft_counter {
@@ -104,6 +115,17 @@ int pfnft_mss_del(struct pfnft *h, const struct pf_prefix *p);
 int pfnft_mss_replace_one(struct pfnft *h, const struct pf_mss_rule *r);
 /* All rules become v, in one transaction (flush = n 0). */
 int pfnft_mss_replace(struct pfnft *h, const struct pf_mss_rule *v, size_t n);
+
+/*
+ * The relay: prefixes, rate, burst and the relay device's ifindex of r
+ * (peers, port and listen are the agent's). n_prefixes 0 turns it off.
+ * Without a device errors are still handed on, but relayed ones cannot
+ * pass strict RPF.
+ */
+int pfnft_relay_get(struct pfnft *h, struct pf_relay *r);
+int pfnft_relay_set(struct pfnft *h, const struct pf_relay *r);
+/* in.v to be freed (pf_stats_free). */
+int pfnft_relay_stats(struct pfnft *h, struct pf_relay_stats *st);
 
 /* Interfaces of the main table's IPv4 routes that have a gateway. */
 int pfnft_find_uplinks(struct pfnft *h, struct pf_config *c);

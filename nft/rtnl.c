@@ -23,7 +23,13 @@ struct msgs {
 	uint32_t table;		/* routes: only this table (0 = all) */
 	bool ours;		/* keep ours (true) or others' (false) */
 	bool any;		/* keep regardless of protocol */
+	uint8_t proto;		/* ours: the rescue's (0) or the relay's */
 };
+
+static bool is_ours(const struct msgs *m, uint8_t proto)
+{
+	return proto == (m->proto ? m->proto : PFNFT_RTPROT);
+}
 
 static void msgs_free(struct msgs *m)
 {
@@ -60,7 +66,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each(a, nlh, sizeof(*frh))
 		if (mnl_attr_get_type(a) == FRA_PROTOCOL)
 			proto = mnl_attr_get_u8(a);
-	if ((proto == PFNFT_RTPROT) == m->ours)
+	if (is_ours(m, proto) == m->ours)
 		return keep(m, nlh);
 	return MNL_CB_OK;
 }
@@ -86,7 +92,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (m->table && route_table(nlh) != m->table)
 		return MNL_CB_OK;
-	if (m->any || (rtm->rtm_protocol == PFNFT_RTPROT) == m->ours)
+	if (m->any || is_ours(m, rtm->rtm_protocol) == m->ours)
 		return keep(m, nlh);
 	return MNL_CB_OK;
 }
@@ -134,9 +140,10 @@ static int delete_all(struct pfnft *h, struct msgs *m, uint16_t type)
 	return err;
 }
 
-int pfnft_routing_remove(struct pfnft *h, uint32_t table, bool *found)
+static int remove_ours(struct pfnft *h, uint8_t proto, uint32_t table, bool *found)
 {
-	struct msgs rules = { .ours = true }, routes = { .ours = true, .table = table };
+	struct msgs rules = { .ours = true, .proto = proto };
+	struct msgs routes = { .ours = true, .proto = proto, .table = table };
 	int err, err2;
 
 	*found = false;
@@ -157,6 +164,11 @@ int pfnft_routing_remove(struct pfnft *h, uint32_t table, bool *found)
 	if (err || err2)
 		return pfnft_fail(h, err ? err : err2, "cannot remove the ip rules and routes of pmtufix");
 	return 0;
+}
+
+int pfnft_routing_remove(struct pfnft *h, uint32_t table, bool *found)
+{
+	return remove_ours(h, PFNFT_RTPROT, table, found);
 }
 
 int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
@@ -189,7 +201,8 @@ bool pfnft_routing_present(struct pfnft *h, const struct pf_config *conf)
 	return ok;
 }
 
-static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
+static struct nlmsghdr *rule_msg_proto(struct pfnft *h, uint8_t action, uint32_t pref,
+				      uint8_t proto)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
 	struct fib_rule_hdr *frh;
@@ -201,8 +214,13 @@ static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
 	frh->family = AF_INET;
 	frh->action = action;
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
-	mnl_attr_put_u8(nlh, FRA_PROTOCOL, PFNFT_RTPROT);
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, proto);
 	return nlh;
+}
+
+static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
+{
+	return rule_msg_proto(h, action, pref, PFNFT_RTPROT);
 }
 
 static int add_rules_and_route(struct pfnft *h, const struct pf_config *c)
@@ -288,6 +306,129 @@ int pfnft_routing_install(struct pfnft *h, const struct pf_config *c)
 	if (!err)
 		err = add_rules_and_route(h, c);
 	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* The relay's source check */
+
+int pfnft_relay_routing_remove(struct pfnft *h, bool *found)
+{
+	return remove_ours(h, PFNFT_RTPROT_RELAY, 0, found);
+}
+
+static int route_oif_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	if (rtm->rtm_family != AF_INET || rtm->rtm_protocol != PFNFT_RTPROT_RELAY ||
+	    route_table(nlh) != PFNFT_RELAY_TABLE)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(a) == RTA_OIF && !mnl_attr_validate(a, MNL_TYPE_U32))
+			*(uint32_t *)data = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+uint32_t pfnft_relay_routing_ifindex(struct pfnft *h)
+{
+	struct msgs rules = { .ours = true, .proto = PFNFT_RTPROT_RELAY };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
+	uint32_t oif = 0;
+	struct rtmsg *rtm;
+	size_t n;
+
+	if (dump(h, RTM_GETRULE, &rules))
+		return 0;
+	n = rules.n;
+	msgs_free(&rules);
+	if (n != 3)
+		return 0;
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = h->seq++;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	if (pfnft_talk(h, h->rt, nlh, route_oif_cb, &oif))
+		return 0;
+	return oif;
+}
+
+/*
+ * Table PFNFT_RELAY_TABLE: default dev ifindex; and the rules that send the
+ * source check of a packet with the relay mark there (its lookup has iif lo,
+ * or the egress device when the error is forwarded, to a pod behind DNAT):
+ *
+ *   pref P    fwmark R/R iif RELAYDEV goto P+2   (the error's own route)
+ *   pref P+1  fwmark R/R lookup T                (its source check)
+ *   pref P+2  nop
+ */
+static int add_relay_rules(struct pfnft *h)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = rule_msg_proto(h, FR_ACT_NOP, PFNFT_RELAY_PREF + 2, PFNFT_RTPROT_RELAY);
+	err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	if (!err) {
+		nlh = rule_msg_proto(h, FR_ACT_TO_TBL, PFNFT_RELAY_PREF + 1, PFNFT_RTPROT_RELAY);
+		((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->table = RT_TABLE_UNSPEC;
+		mnl_attr_put_u32(nlh, FRA_TABLE, PFNFT_RELAY_TABLE);
+		mnl_attr_put_u32(nlh, FRA_FWMARK, PFNFT_RELAY_MARK);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, PFNFT_RELAY_MARK);
+		err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	}
+	if (!err) {
+		nlh = rule_msg_proto(h, FR_ACT_GOTO, PFNFT_RELAY_PREF, PFNFT_RTPROT_RELAY);
+		mnl_attr_put_u32(nlh, FRA_GOTO, PFNFT_RELAY_PREF + 2);
+		mnl_attr_put_u32(nlh, FRA_FWMARK, PFNFT_RELAY_MARK);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, PFNFT_RELAY_MARK);
+		mnl_attr_put_strz(nlh, FRA_IIFNAME, PF_RELAY_IFNAME);
+		err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	}
+	if (err)
+		return pfnft_fail(h, err, "cannot add the relay's ip rules (pref %u..%u)",
+				  PFNFT_RELAY_PREF, PFNFT_RELAY_PREF + 2);
+	return 0;
+}
+
+int pfnft_relay_routing_install(struct pfnft *h, uint32_t ifindex)
+{
+	struct msgs foreign = { .ours = false, .proto = PFNFT_RTPROT_RELAY,
+				.table = PFNFT_RELAY_TABLE };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	bool found;
+	int err;
+
+	err = dump(h, RTM_GETROUTE, &foreign);
+	if (err)
+		return pfnft_fail(h, err, "cannot list the routes");
+	err = foreign.n ? -EBUSY : 0;
+	msgs_free(&foreign);
+	if (err)
+		return pfnft_fail(h, err, "route table %u holds routes that pmtufix did not add: "
+				  "the relay needs it", PFNFT_RELAY_TABLE);
+	err = pfnft_relay_routing_remove(h, &found);
+	if (err)
+		return err;
+	nlh = mnl_nlmsg_put_header(h->buf);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = h->seq++;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_table = RT_TABLE_UNSPEC;	/* > 255: RTA_TABLE says */
+	rtm->rtm_protocol = PFNFT_RTPROT_RELAY;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, PFNFT_RELAY_TABLE);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
+	if (err)
+		return pfnft_fail(h, err, "cannot add the route of table %u out the relay device",
+				  PFNFT_RELAY_TABLE);
+	return add_relay_rules(h);
 }
 
 /* ------------------------------------------------------------------ */
