@@ -22,11 +22,18 @@
 # relay_flood    500 no-flow errors at $NB: relayed up to the rate limit only
 # relay_three    three nodes: the error reaches $NA and $NC; $NC has no flow and
 #                drops it; nobody relays a relayed error (no loop)
+# relay_local    an error at $NB for a connected UDP socket of $NB's, which
+#                conntrack has never seen: not relayed (the nft backend asks
+#                sock_diag; the module finds the socket itself); the same
+#                error for a port without a socket is
 # relay_nodev    an agent that cannot make its relay device (a sandbox without
 #                /dev/net/tun): /healthz is 503 and names the relay
 #
 # Usage: test-relay.sh [-t "case ..."] [-v]
 #   PMTUFIX_CLI, PMTUFIX_KO: see lib.sh
+#   RELAY_BACKEND: module (the default) or nft (test-relay-nft.sh): the
+#   agents' backend; with nft no module is loaded and the relayed errors are
+#   judged by conntrack (a wrong sequence number is then TCP's to ignore)
 
 dir=${BASH_SOURCE[0]%/*}
 [[ $dir == "${BASH_SOURCE[0]}" ]] && dir=.
@@ -46,7 +53,15 @@ tests="
 	relay_forged	forged, foreign, garbage datagrams change nothing and are counted
 	relay_flood	a flood of no-flow errors is relayed up to the rate limit only
 	relay_three	three nodes: relayed to both, dropped where there is no flow, no loop
+	relay_local	an error for a flow the node has a socket for is not relayed
 	relay_nodev	the relay device cannot be made: /healthz says 503 and why"
+
+# The module backend loads the module; the nft backend needs nothing.
+backend_load()
+{
+	[[ $RELAY_BACKEND == nft ]] && return 0
+	pmtufix_load
+}
 
 must_setup_relay()
 {
@@ -61,12 +76,16 @@ relay_control()
 	local name="control: errors routed to the owner"
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
+	if [[ $RELAY_BACKEND == nft ]]; then
+		na "$PMTUFIX_CLI" -b nft set rescue on
+		check_err $? "cannot turn the nft backend's rescue on"
+	fi
 	errors_to "$NA_IP"
 	owner_transfer "$WORK_TIMEOUT"
 	check_err $? "the transfer did not complete: $XFER_OUT"
 	check_route_mtu "$NA" "$CLI_IP" 1500 "the owner"
-	log_test "$name: the module alone rescues them, the transfer completes"
+	log_test "$name: the $RELAY_BACKEND backend alone rescues them, the transfer completes"
 }
 
 relay_off()
@@ -74,7 +93,7 @@ relay_off()
 	local name="no relay"
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	owner_transfer "$STALL_TIMEOUT"
 	check_fail $? "the transfer completed without the relay: the split does not work"
 	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
@@ -87,7 +106,7 @@ relay_on()
 	local name="relay" out
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	start_agents "$NA" "$NB"
 	check_err $? "$retmsg"
 	owner_transfer "$WORK_TIMEOUT"
@@ -101,19 +120,19 @@ relay_on()
 	check_err $? "the owner counts $(received "$NA" rescued) relayed errors rescued"
 	(($(sent "$NA") == 0))
 	check_err $? "the owner relayed $(sent "$NA") errors: it has the flow"
-	out=$("$PMTUFIX_CLI" -n "$NA" relay show 2>&1)
+	out=$("$PMTUFIX_CLI" -n "$NA" -b "$RELAY_BACKEND" relay show 2>&1)
 	[[ $out == *"$VIP/32"* ]]
 	check_err $? "relay show on the owner: $out"
 	log_test "$name: counted sent on the other node, rescued on the owner, shown"
 
-	# SIGTERM keeps the module's relay, and the relay device goes with the agent.
+	# SIGTERM keeps the backend's relay, and the relay device goes with the agent.
 	kill -TERM "${AGENT_PID[$NB]}" && busywait 5000 test ! -e "/proc/${AGENT_PID[$NB]}"
 	check_err $? "the agent did not exit on SIGTERM"
 	! nb ip link show pmtufix0 >/dev/null 2>&1
 	check_err $? "the relay device outlived the agent"
-	out=$("$PMTUFIX_CLI" -n "$NB" relay set prefixes "$VIP/32" rate 10 2>&1)
+	out=$("$PMTUFIX_CLI" -n "$NB" -b "$RELAY_BACKEND" relay set prefixes "$VIP/32" rate 10 2>&1)
 	check_err $? "relay set after the agent left: $out"
-	out=$("$PMTUFIX_CLI" -n "$NB" -j relay show 2>&1)
+	out=$("$PMTUFIX_CLI" -n "$NB" -b "$RELAY_BACKEND" -j relay show 2>&1)
 	[[ $out == *'"rate":10'* ]]
 	check_err $? "relay show after relay set: $out"
 	log_test "$name: the agent gone with its device, relay set from the command line still works"
@@ -124,7 +143,7 @@ relay_dnat()
 	local name="relay to a pod behind DNAT"
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	setup_ns -L POD || { log_test "$name: setup"; return; }
 	ip link add eth0 netns "$POD" mtu 9000 type veth peer name vpod netns "$NA" mtu 9000
 	pod ip -batch - <<-EOF
@@ -175,11 +194,11 @@ relay_datagram()
 
 relay_forged()
 {
-	local name="forged datagrams" holder seq r0 m0 u0 before
+	local name="forged datagrams" holder seq r0 m0 u0 before bad
 	local -a quote
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	start_agents "$NA" "$NB"
 	check_err $? "$retmsg"
 	lib_tmpdir
@@ -195,10 +214,19 @@ time.sleep(3600)"
 	quote=(--src "$MGMT" --dst "$VIP" --mtu 1400 --inner-src "$VIP" --inner-dst "$CLI_IP"
 	       --proto tcp --sport 7100 --dport 7101)
 	r0=$(received "$NA" rescued)
-	before=$(received "$NA" seq_window)
+	# The module judges the sequence number; the nft backend lets conntrack
+	# vouch for the flow and leaves the sequence to TCP, which ignores it.
+	if [[ $RELAY_BACKEND == nft ]]; then
+		bad=rescued
+	else
+		bad=seq_window
+	fi
+	before=$(received "$NA" "$bad")
 	relay_datagram "$NB" "$NA_IP" good "${quote[@]}" --seq $((seq + 100000))
-	busywait 3000 above received "$NA" seq_window "$before"
-	check_err $? "a wrong sequence from a peer is not counted as seq_window"
+	busywait 3000 above received "$NA" "$bad" "$before"
+	check_err $? "a wrong sequence from a peer is not counted as $bad"
+	lib_sleep 0.5
+	r0=$(received "$NA" rescued)
 	[[ -z $(route_mtu "$NA" "$CLI_IP") ]]
 	check_err $? "a wrong sequence from a peer changed the PMTU"
 	log_test "$name: a wrong sequence from a peer's address changes nothing"
@@ -235,7 +263,7 @@ relay_flood()
 	local name="flood" s l n=500
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	RELAY_RATE=20 start_agents "$NA" "$NB"
 	check_err $? "$retmsg"
 	# No flow anywhere: every one is a candidate for the relay.
@@ -262,7 +290,7 @@ relay_three()
 
 	must_setup_relay || { log_test "$name: setup"; return; }
 	add_node_c || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	start_agents "$NA" "$NB" "$NC"
 	check_err $? "$retmsg"
 	owner_transfer "$WORK_TIMEOUT"
@@ -276,18 +304,61 @@ relay_three()
 	log_test "$name: relayed to both, the third node drops it, nobody relays it again"
 }
 
+# forge_at_nb PORT: the router's frag-needed for the VIP (it goes to $NB),
+# quoting UDP from the VIP's PORT to the client's PORT + 1.
+forge_at_nb()
+{
+	"$PYTHON" "$SELFTESTS_DIR/forge_icmp.py" --ns "$RTR" --src "$MGMT" --dst "$VIP" \
+		--mtu 1400 --inner-src "$VIP" --inner-dst "$CLI_IP" --proto udp --sport "$1" \
+		--dport $(($1 + 1)) >/dev/null
+}
+
+relay_local()
+{
+	local name="a flow of the node's own" holder before
+
+	must_setup_relay || { log_test "$name: setup"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
+	start_agents "$NA" "$NB"
+	check_err $? "$retmsg"
+	lib_tmpdir
+	holder=$LIB_TMPDIR/udp-holder.log
+	# Connected, never sent on: no conntrack entry vouches for it.
+	ns_spawn_ready "$NB" "$holder" ready "$PYTHON" -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('$VIP', 7400))
+s.connect(('$CLI_IP', 7401))
+print('ready', flush=True)
+time.sleep(3600)"
+	check_err $? "the socket holder did not start: $(cat "$holder")"
+	before=$(received "$NA" no_flow)
+	forge_at_nb 7400
+	check_err $? "forge_icmp.py failed"
+	lib_sleep 1
+	(($(received "$NA" no_flow) == before))
+	check_err $? "the error for $NB's own socket reached $NA: no_flow $(received "$NA" no_flow)"
+	log_test "$name: an error for a socket of the node's own is not relayed"
+
+	forge_at_nb 7500
+	check_err $? "forge_icmp.py failed"
+	busywait 3000 above received "$NA" no_flow "$before"
+	check_err $? "the error for a port without a socket was not relayed"
+	log_test "$name: the same error for a port without a socket is relayed"
+}
+
 relay_nodev()
 {
 	local name="no relay device" conf log body
 
 	must_setup_relay || { log_test "$name: setup"; return; }
-	pmtufix_load || { log_test "$name: insmod"; return; }
+	backend_load || { log_test "$name: insmod"; return; }
 	lib_tmpdir
 	conf=$(relay_conf nodev.conf "$NA_IP" "$NB_IP")
 	log=$LIB_TMPDIR/agent.nodev.log
 	# /dev/null where the TUN node should be: TUNSETIFF fails.
 	ns_spawn "$NA" "$log" unshare -m sh -c 'mount --bind /dev/null /dev/net/tun && exec "$@"' \
-		sh "$PMTUFIX_CLI" --backend module agent --config "$conf" --listen "127.0.0.1:$HTTP_PORT"
+		sh "$PMTUFIX_CLI" --backend "$RELAY_BACKEND" agent --config "$conf" --listen "127.0.0.1:$HTTP_PORT"
 	busywait 5000 healthz_is "$NA" 503
 	check_err $? "/healthz is $(http_code "$NA" /healthz) without a relay device, not 503: $(cat "$log")"
 	body=$(http "$NA" /healthz)
@@ -300,11 +371,15 @@ tests_parse_args "$@"
 
 require_root
 require_cmd ip nft curl "$PYTHON"
-require_pmtufix
+if [[ $RELAY_BACKEND == nft ]]; then
+	[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
+else
+	require_pmtufix
+fi
 # The agent's relay device; the node appears when the tun module is loaded.
 [[ -c /dev/net/tun ]] || modprobe tun 2>/dev/null
 [[ -c /dev/net/tun ]] || ksft_skip_all "no /dev/net/tun"
-log_info "kernel $(uname -r), $($PMTUFIX_CLI -V)"
+log_info "kernel $(uname -r), backend $RELAY_BACKEND, $($PMTUFIX_CLI -V)"
 
 tests_run
 

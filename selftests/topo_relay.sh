@@ -25,7 +25,7 @@
 #   errors_to NODE_IP     where the router sends its own packets for the VIP
 #   owner_transfer TIMEOUT [BYTES]
 #                         $NA sends BYTES (65536) from the VIP to the client
-#   start_agents NS...    an agent in each NS, module backend, with the relay
+#   start_agents NS...    an agent in each NS, on RELAY_BACKEND (module), with the relay
 #                         line for $VIP/$VIP_PLEN towards every node given
 #                         ($NA_IP.., RELAY_RATE, 20/s)
 #   sent NS [RESULT], received NS RESULT
@@ -50,6 +50,7 @@ MGMT=172.20.20.2
 RELAY_PORT=9884
 HTTP_PORT=9883
 NA='' NB='' NC='' POD=''
+: "${RELAY_BACKEND:=module}"
 
 na() { ns_exec "$NA" "$@"; }
 nb() { ns_exec "$NB" "$@"; }
@@ -135,14 +136,14 @@ owner_transfer()
 
 AGENT_LOG=''
 declare -A AGENT_PID=()	# the agent of each namespace
-# agent_start NS CONF: the agent in NS, module backend, until /healthz is 200.
+# agent_start NS CONF: the agent in NS, on RELAY_BACKEND, until /healthz is 200.
 agent_start()
 {
 	local ns=$1 conf=$2 i
 
 	lib_tmpdir
 	AGENT_LOG=$LIB_TMPDIR/agent.${ns%%-*}.log
-	ns_spawn "$ns" "$AGENT_LOG" "$PMTUFIX_CLI" --backend module agent --config "$conf" \
+	ns_spawn "$ns" "$AGENT_LOG" "$PMTUFIX_CLI" --backend "$RELAY_BACKEND" agent --config "$conf" \
 		--listen "127.0.0.1:$HTTP_PORT"
 	# shellcheck disable=SC2034 # read by the tests that source this file
 	AGENT_PID[$ns]=$SPAWNED_PID

@@ -164,7 +164,7 @@ static void unhealthy(struct agent *a, const char *why)
 
 static bool can_relay(const struct agent *a)
 {
-	return a->c->ops && a->c->ops->relay_set;
+	return a->c->ops && a->c->ops->relay_set && a->c->ops->relay_capture;
 }
 
 /*
@@ -239,8 +239,7 @@ static void relay_start(struct agent *a)
 		return;
 	if (!can_relay(a)) {
 		snprintf(a->relay_problem, sizeof(a->relay_problem),
-			 "relay: needs the module backend (the %s backend does not relay errors); "
-			 "the rest of the file is applied",
+			 "relay: the %s backend does not relay errors; the rest of the file is applied",
 			 pf_rc_backend_name(a->c));
 		say(a, "%s", a->relay_problem);
 		return;
@@ -249,7 +248,8 @@ static void relay_start(struct agent *a)
 		say(a, "relay: the file names no peers: errors are neither sent nor received");
 		return;
 	}
-	if (pf_ra_open(&a->relay, &a->want.relay, a->epfd, TAG_RELAY, why, sizeof(why))) {
+	if (pf_ra_open(&a->relay, &a->want.relay, a->c->ops->relay_capture, a->epfd, TAG_RELAY, why,
+		       sizeof(why))) {
 		say(a, "%s", why);
 		snprintf(a->relay_problem, sizeof(a->relay_problem), "%s", why);
 		pf_ra_close(a->relay);
@@ -270,8 +270,8 @@ static void relay_stop(struct agent *a)
 
 /*
  * The backend came back or changed. A reloaded module has a new family id
- * and groups: the relay joins its group again; otherwise the relay starts
- * again for the backend there is now (or says why it cannot).
+ * and groups: the relay opens its capture again; a backend of another kind
+ * starts the relay again there (or says why it cannot).
  */
 static void relay_follow(struct agent *a)
 {
@@ -279,10 +279,10 @@ static void relay_follow(struct agent *a)
 
 	if (!a->c->ops)
 		return;
-	if (a->relay && can_relay(a)) {
+	if (a->relay && can_relay(a) && pf_ra_capture_ops(a->relay) == a->c->ops->relay_capture) {
 		err = pf_ra_rejoin(a->relay);
 		if (err)
-			say(a, "relay: cannot join the module's relay group: %s", strerror(-err));
+			say(a, "relay: cannot listen for the errors to relay: %s", strerror(-err));
 		return;
 	}
 	relay_stop(a);

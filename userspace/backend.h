@@ -22,6 +22,7 @@
 #include "model.h"
 
 struct pf_backend;	/* a backend's open handle */
+struct pf_capture_ops;
 
 struct pf_backend_ops {
 	const char *name;	/* "module" or "nft" */
@@ -82,6 +83,8 @@ struct pf_backend_ops {
 	int (*relay_get)(struct pf_backend *be, struct pf_relay *r);
 	int (*relay_set)(struct pf_backend *be, const struct pf_relay *r);
 	int (*relay_stats_get)(struct pf_backend *be, struct pf_relay_stats *st);
+	/* Where the agent reads the errors to relay (relay_capture.h). */
+	const struct pf_capture_ops *relay_capture;
 
 	/* Remove everything this backend installed; *what: 0 if nothing was. */
 	int (*down)(struct pf_backend *be, unsigned int *what);

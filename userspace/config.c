@@ -153,8 +153,8 @@ static int save_relay(struct pf_ctx *c)
 	if (!c->ops->relay_get)
 		return PF_EXIT_OK;
 	err = c->ops->relay_get(c->be, &r);
-	if (pf_unknown_command(c, err))
-		return PF_EXIT_OK;	/* a module without the relay */
+	if (err == -EOPNOTSUPP)
+		return PF_EXIT_OK;	/* a module (or nft library) without the relay */
 	if (err)
 		return pf_fail(c, "cannot read the relay", err);
 	/* Off is not written: a file without a relay line leaves it alone. */

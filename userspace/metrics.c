@@ -99,14 +99,25 @@ static void write_relay_sent(FILE *out, const struct pf_metrics *m)
 
 	family(out, name, "counter",
 	       "Frag-needed errors for a relay prefix this node has no flow for, by what became "
-	       "of them (send_error: per peer).");
+	       "of them (send_error: per peer; local_flow: a socket here has the flow, nft "
+	       "backend; lost: dropped before the agent read them).");
 	if (m->relay)
 		for (int i = 0; i < __PMTUFIX_RELAY_OUT_MAX; i++)
 			sample(out, name, "result", pf_relay_out_names[i], m->relay->out[i]);
 	if (a) {
 		sample(out, name, "result", "send_error", a->send_error);
 		sample(out, name, "result", "from_peer", a->from_peer);
+		sample(out, name, "result", "local_flow", a->local_flow);
+		sample(out, name, "result", "lost", a->lost);
 	}
+}
+
+static bool has_reason(const struct pf_relay_stats *r, uint32_t reason)
+{
+	for (size_t i = 0; i < r->in.n; i++)
+		if (r->in.v[i].reason == reason)
+			return true;
+	return false;
 }
 
 /*
@@ -136,7 +147,8 @@ static void write_relay_received(FILE *out, const struct pf_metrics *m)
 	}
 	if (!a)
 		return;
-	if (!m->relay)
+	/* What no kernel counter took in (the module's malformed does). */
+	if (malformed || !m->relay || !has_reason(m->relay, PMTUFIX_REASON_MALFORMED))
 		sample(out, name, "result", "malformed", malformed);
 	sample(out, name, "result", "unknown_peer", a->unknown_peer);
 	sample(out, name, "result", "rate_limited", a->rate_limited);

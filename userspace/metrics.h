@@ -45,6 +45,8 @@ struct pf_relay_counters {
 	uint64_t malformed;		/* a datagram that is not one whole error */
 	uint64_t rate_limited;		/* over the receiving rate */
 	uint64_t inject_error;		/* the relay device refused it */
+	uint64_t local_flow;		/* nft: a socket here has the quoted flow: not sent */
+	uint64_t lost;			/* errors to relay the kernel dropped before we read them */
 };
 
 struct pf_metrics {

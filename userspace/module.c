@@ -9,6 +9,7 @@
 
 #include "pmtufix.h"
 #include "backend.h"
+#include "relay_capture.h"
 #include "genl.h"
 #include "modmsg.h"
 
@@ -488,4 +489,5 @@ const struct pf_backend_ops pf_backend_module = {
 	.relay_get	= mod_relay_get,
 	.relay_set	= mod_relay_set,
 	.relay_stats_get = mod_relay_stats_get,
+	.relay_capture	= &pf_capture_genl,
 };

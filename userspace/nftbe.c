@@ -12,6 +12,7 @@
 
 #include "pmtufix.h"
 #include "backend.h"
+#include "relay_capture.h"
 #include "nftbe.h"
 
 static const struct pf_nft_ops real = {
@@ -27,6 +28,9 @@ static const struct pf_nft_ops real = {
 	.mss_del	= pfnft_mss_del,
 	.mss_replace	= pfnft_mss_replace,
 	.mss_replace_one = pfnft_mss_replace_one,
+	.relay_get	= pfnft_relay_get,
+	.relay_set	= pfnft_relay_set,
+	.relay_stats	= pfnft_relay_stats,
 };
 
 const struct pf_nft_ops *pf_nft = &real;
@@ -182,6 +186,37 @@ static int nft_mss_replace(struct pf_backend *be, const struct pf_mss_rule *r)
 	return done(be, pf_nft->mss_replace_one(be->h, r));
 }
 
+/* A simulated library without the relay says so in its own words. */
+static int no_relay(struct pf_backend *be)
+{
+	be->failed = true;
+	snprintf(be->msg, sizeof(be->msg), "this nft library has no relay");
+	return -EOPNOTSUPP;
+}
+
+static int nft_relay_get(struct pf_backend *be, struct pf_relay *r)
+{
+	pf_relay_init(r);
+	if (!pf_nft->relay_get)
+		return no_relay(be);
+	return done(be, pf_nft->relay_get(be->h, r));
+}
+
+static int nft_relay_set(struct pf_backend *be, const struct pf_relay *r)
+{
+	if (!pf_nft->relay_set)
+		return no_relay(be);
+	return done(be, pf_nft->relay_set(be->h, r));
+}
+
+static int nft_relay_stats_get(struct pf_backend *be, struct pf_relay_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!pf_nft->relay_stats)
+		return no_relay(be);
+	return done(be, pf_nft->relay_stats(be->h, st));
+}
+
 static int nft_down(struct pf_backend *be, unsigned int *what)
 {
 	return done(be, pf_nft->down(be->h, what));
@@ -203,5 +238,9 @@ const struct pf_backend_ops pf_backend_nft = {
 	.mss_del	= nft_mss_del,
 	.mss_flush	= nft_mss_flush,
 	.mss_set	= nft_mss_set,
+	.relay_get	= nft_relay_get,
+	.relay_set	= nft_relay_set,
+	.relay_stats_get = nft_relay_stats_get,
+	.relay_capture	= &pf_capture_nflog,
 	.down		= nft_down,
 };

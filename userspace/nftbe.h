@@ -21,6 +21,10 @@ struct pf_nft_ops {
 	int (*mss_del)(struct pfnft *h, const struct pf_prefix *p);
 	int (*mss_replace)(struct pfnft *h, const struct pf_mss_rule *v, size_t n);
 	int (*mss_replace_one)(struct pfnft *h, const struct pf_mss_rule *r);
+	/* NULL in a simulation without the relay. */
+	int (*relay_get)(struct pfnft *h, struct pf_relay *r);
+	int (*relay_set)(struct pfnft *h, const struct pf_relay *r);
+	int (*relay_stats)(struct pfnft *h, struct pf_relay_stats *st);
 };
 
 extern const struct pf_nft_ops *pf_nft;

@@ -21,13 +21,13 @@ const char pf_usage_relay[] =
 	"       N := errors handed on per second, 1..10000 (rate default 20,\n"
 	"            burst default 2 * rate)\n"
 	"       ADDR := address the agent receives on (default: any)\n"
-	"The module keeps prefixes, rate and burst. Peers, port and listen are the\n"
+	"The backend keeps prefixes, rate and burst. Peers, port and listen are the\n"
 	"agent's: they take effect through the 'relay set' line of the file\n"
 	"'pmtufix agent --config' reads.\n";
 
 static int relay_lacks(struct pf_ctx *c)
 {
-	return pf_lacks(c, "relay", "the nft backend does not relay errors yet");
+	return pf_lacks(c, "relay", NULL);
 }
 
 /* pf_fail(), but says so plainly when the module predates the relay. */

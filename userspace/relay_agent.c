@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The relay between agents. Out: the module hands over, on its relay group,
- * each error addressed to a relay prefix that this node has no flow for;
+ * The relay between agents. Out: the backend's capture hands over each
+ * error addressed to a relay prefix that this node has no flow for;
  * unless its ICMP source is a peer (never relay what a peer relayed), it
  * goes in one datagram to every peer but ourselves. In: a datagram counts
  * only from a peer's address, only when it is one whole error
  * (relaypkt.c), and only within the receiving rate; then it is written to
- * the relay device, where the module judges it as strictly as a direct one.
+ * the relay device, where the backend judges it as strictly as a direct
+ * one (the module) or as its rescue does (nft: conntrack RELATED).
  */
 
 #include <errno.h>
@@ -22,16 +23,14 @@
 #include <unistd.h>
 
 #include <linux/if_tun.h>
-#include <libmnl/libmnl.h>
 
 #include "pmtufix.h"
-#include "genl.h"
-#include "modmsg.h"
 #include "relay_agent.h"
+#include "relay_capture.h"
 #include "relay_peers.h"
 #include "relaypkt.h"
 
-enum { RA_GENL, RA_UDP, RA_PEERS };
+enum { RA_CAPTURE, RA_UDP, RA_PEERS };
 
 struct pf_relay_agent {
 	struct pf_relay cfg;
@@ -39,12 +38,13 @@ struct pf_relay_agent {
 	bool v4;			/* the UDP socket is IPv4 only */
 	uint64_t tag;
 	uint32_t ifindex;
-	struct pf_nl nl;
-	bool nl_open;
+	const struct pf_capture_ops *cap_ops;
+	struct pf_capture *cap;
 	struct pf_resolver *resolver;
 	struct pf_peer_set all, targets;
 	struct pf_bucket bucket;
 	struct pf_relay_counters n;
+	uint64_t local_flow_before, lost_before;	/* of captures closed */
 };
 
 static uint64_t now_ns(void)
@@ -168,37 +168,25 @@ fail:
 	return -err;
 }
 
-/* The relay group of the module's family, read without blocking. */
+/* Where the backend hands over the errors to relay, read without blocking. */
 static int join(struct pf_relay_agent *ra)
 {
-	int fd, err;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ra->tag + RA_CAPTURE };
+	int err;
 
-	if (ra->nl_open) {
-		epoll_ctl(ra->epfd, EPOLL_CTL_DEL, mnl_socket_get_fd(ra->nl.sock), NULL);
-		pf_nl_close(&ra->nl);
-		ra->nl_open = false;
+	if (ra->cap) {
+		const struct pf_capture_counters *cc = ra->cap_ops->counters(ra->cap);
+
+		ra->local_flow_before += cc->local_flow;
+		ra->lost_before += cc->lost;
+		epoll_ctl(ra->epfd, EPOLL_CTL_DEL, ra->cap_ops->fd(ra->cap), NULL);
+		ra->cap_ops->close(ra->cap);
+		ra->cap = NULL;
 	}
-	err = pf_nl_open(&ra->nl);
+	err = ra->cap_ops->open(&ra->cap);
 	if (err)
 		return err;
-	ra->nl_open = true;
-	if (!ra->nl.sock)
-		return -EOPNOTSUPP;	/* a simulated kernel has no descriptor to wait on */
-	err = pf_nl_resolve(&ra->nl);
-	if (!err)
-		err = pf_nl_join_relay(&ra->nl);
-	if (err)
-		return err;
-	fd = mnl_socket_get_fd(ra->nl.sock);
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-		return -errno;
-	{
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ra->tag + RA_GENL };
-
-		if (epoll_ctl(ra->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-			return -errno;
-	}
-	return 0;
+	return epoll_ctl(ra->epfd, EPOLL_CTL_ADD, ra->cap_ops->fd(ra->cap), &ev) < 0 ? -errno : 0;
 }
 
 int pf_ra_rejoin(struct pf_relay_agent *ra)
@@ -213,8 +201,8 @@ static int add(struct pf_relay_agent *ra, int fd, int which)
 	return epoll_ctl(ra->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-int pf_ra_open(struct pf_relay_agent **out, const struct pf_relay *cfg, int epfd,
-	       uint64_t tag, char *why, size_t len)
+int pf_ra_open(struct pf_relay_agent **out, const struct pf_relay *cfg,
+	       const struct pf_capture_ops *capture, int epfd, uint64_t tag, char *why, size_t len)
 {
 	struct pf_relay_agent *ra = calloc(1, sizeof(*ra));
 	int err;
@@ -222,6 +210,7 @@ int pf_ra_open(struct pf_relay_agent **out, const struct pf_relay *cfg, int epfd
 	if (!ra)
 		return -ENOMEM;
 	ra->cfg = *cfg;
+	ra->cap_ops = capture;
 	ra->epfd = epfd;
 	ra->tag = tag;
 	ra->tun = ra->udp = ra->peers_fd = -1;
@@ -235,8 +224,8 @@ int pf_ra_open(struct pf_relay_agent **out, const struct pf_relay *cfg, int epfd
 		snprintf(why, len, "relay: cannot start resolving peers: %s", strerror(-err));
 	if (!err && (err = add(ra, ra->udp, RA_UDP)) == 0 &&
 	    (err = add(ra, ra->peers_fd, RA_PEERS)) == 0 && (err = join(ra)))
-		snprintf(why, len, "relay: cannot join the module's relay group: %s",
-			 err == -ENOENT ? "the module is not loaded or has no relay" : strerror(-err));
+		snprintf(why, len, "relay: cannot listen for the errors to relay: %s",
+			 err == -ENOENT ? "the backend is gone or has no relay" : strerror(-err));
 	else if (err && !why[0])
 		snprintf(why, len, "relay: %s", strerror(-err));
 	return err;
@@ -247,8 +236,8 @@ void pf_ra_close(struct pf_relay_agent *ra)
 	if (!ra)
 		return;
 	pf_resolver_stop(ra->resolver);
-	if (ra->nl_open)
-		pf_nl_close(&ra->nl);
+	if (ra->cap)
+		ra->cap_ops->close(ra->cap);
 	if (ra->udp >= 0)
 		close(ra->udp);
 	if (ra->tun >= 0)
@@ -256,13 +245,25 @@ void pf_ra_close(struct pf_relay_agent *ra)
 	free(ra);
 }
 
+const struct pf_capture_ops *pf_ra_capture_ops(const struct pf_relay_agent *ra)
+{
+	return ra->cap_ops;
+}
+
 uint32_t pf_ra_ifindex(const struct pf_relay_agent *ra)
 {
 	return ra->ifindex;
 }
 
-const struct pf_relay_counters *pf_ra_counters(const struct pf_relay_agent *ra)
+const struct pf_relay_counters *pf_ra_counters(struct pf_relay_agent *ra)
 {
+	if (ra->cap) {
+		const struct pf_capture_counters *cc = ra->cap_ops->counters(ra->cap);
+
+		/* A capture opened again starts from zero: keep the sums. */
+		ra->n.local_flow = ra->local_flow_before + cc->local_flow;
+		ra->n.lost = ra->lost_before + cc->lost;
+	}
 	return &ra->n;
 }
 
@@ -314,8 +315,9 @@ static bool icmp_source(const uint8_t *pkt, size_t len, struct pf_addr *a)
 	return a->family != 0;
 }
 
-static void send_out(struct pf_relay_agent *ra, const uint8_t *pkt, size_t len)
+static void send_out(void *arg, const uint8_t *pkt, size_t len)
 {
+	struct pf_relay_agent *ra = arg;
 	uint8_t dg[PF_RELAY_DGRAM_MAX];
 	struct sockaddr_storage ss;
 	struct pf_addr src;
@@ -336,21 +338,6 @@ static void send_out(struct pf_relay_agent *ra, const uint8_t *pkt, size_t len)
 		if (!sl || sendto(ra->udp, dg, n, MSG_DONTWAIT | MSG_NOSIGNAL,
 				  (struct sockaddr *)&ss, sl) != (ssize_t)n)
 			ra->n.send_error++;
-	}
-}
-
-static void on_genl(struct pf_relay_agent *ra)
-{
-	ssize_t n = pf_nl_recv(&ra->nl, NULL);
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)ra->nl.buf;
-	int left = (int)n;
-
-	for (; n > 0 && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		const uint8_t *pkt;
-		size_t len;
-
-		if (pf_relay_packet_decode(nlh, &pkt, &len) == 0)
-			send_out(ra, pkt, len);
 	}
 }
 
@@ -401,8 +388,8 @@ static void on_udp(struct pf_relay_agent *ra)
 void pf_ra_event(struct pf_relay_agent *ra, uint64_t tag)
 {
 	switch (tag - ra->tag) {
-	case RA_GENL:
-		on_genl(ra);
+	case RA_CAPTURE:
+		ra->cap_ops->read(ra->cap, send_out, ra);
 		break;
 	case RA_UDP:
 		on_udp(ra);

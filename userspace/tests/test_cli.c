@@ -437,8 +437,8 @@ static void save_apply(void)
 	ok(R.rc == 1 && strstr(R.err, "this pmtufix module does not relay errors"),
 	   "relay show: a module without the relay");
 	run("-b nft relay off");
-	ok(R.rc == 1 && strstr(R.err, "relay: not available with the nft backend"),
-	   "relay on nft: one message");
+	ok(R.rc == 1 && strstr(R.err, "this nft library has no relay"),
+	   "relay on a simulated nft library without it: one message");
 }
 
 static void apply_errors(void)
