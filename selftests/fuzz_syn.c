@@ -199,7 +199,8 @@ static void make_tcp(struct fuzz *z, struct seg *s)
  * The segment R must make of @s (into @out, room for SEG_MAX bytes), as the
  * Linux receiver reads the options: each MSS value above the rule's lowered
  * to it; without any MSS option, one inserted in front when the rule is
- * below the default and the segment has no data. A data offset that lies
+ * below the default and nothing follows the header (as the receiver reads
+ * it: a data offset may cover bytes sent as data). A data offset that lies
  * makes the receiver read data bytes as options, so the walk runs over the
  * bytes as sent, header and data alike. Returns the length of @out; the
  * header is that minus the data.
@@ -240,7 +241,8 @@ static unsigned int expect(const struct seg *s, uint8_t *out)
 	}
 	for (i = 0; i < n; i++)
 		pg_put16(out + off[i], (uint16_t)t);
-	if (n || seen || MSS_DEFAULT <= t || odd || s->dlen || hdrlen != s->thlen || hdrlen + 4 > 60)
+	/* No payload past the data offset, as read: a lying one may cover the "data". */
+	if (n || seen || MSS_DEFAULT <= t || odd || hdrlen != len || hdrlen + 4 > 60)
 		return len;
 	memmove(out + 24, out + 20, hdrlen - 20);
 	out[12] = (uint8_t)(((hdrlen + 4) / 4) << 4 | (s->th[12] & 0xf));
