@@ -133,8 +133,8 @@ host_check "the VM runner's report scanner" splat.log selftests/vm/test-checkers
 # The scenarios that need no module also run on this machine's own kernel:
 # the baseline, and the nft backend that module-less nodes use (test-rescue-bogon.sh
 # skips its module and VRF cases there, test-agent.sh its module cases;
-# test-relay-nft.sh is the relay on the nft backend).
-for t in test-seed.sh test-nft.sh test-rescue-bogon.sh test-agent.sh test-relay-nft.sh; do
+# test-relay-nft.sh and test-relay6-nft.sh are the relay on the nft backend).
+for t in test-seed.sh test-nft.sh test-rescue-bogon.sh test-agent.sh test-relay-nft.sh test-relay6-nft.sh; do
 	[[ " ${tests[*]} " == *" $t "* ]] || continue
 	echo "# $t on the host ($(uname -r))"
 	host_check "$t on the host" "host-$t.log" "selftests/$t"

@@ -56,13 +56,6 @@ tests="
 	relay_local	an error for a flow the node has a socket for is not relayed
 	relay_nodev	the relay device cannot be made: /healthz says 503 and why"
 
-# The module backend loads the module; the nft backend needs nothing.
-backend_load()
-{
-	[[ $RELAY_BACKEND == nft ]] && return 0
-	pmtufix_load
-}
-
 must_setup_relay()
 {
 	setup_relay && return 0
@@ -214,13 +207,7 @@ time.sleep(3600)"
 	quote=(--src "$MGMT" --dst "$VIP" --mtu 1400 --inner-src "$VIP" --inner-dst "$CLI_IP"
 	       --proto tcp --sport 7100 --dport 7101)
 	r0=$(received "$NA" rescued)
-	# The module judges the sequence number; the nft backend lets conntrack
-	# vouch for the flow and leaves the sequence to TCP, which ignores it.
-	if [[ $RELAY_BACKEND == nft ]]; then
-		bad=rescued
-	else
-		bad=seq_window
-	fi
+	bad=$(wrong_seq_result)
 	before=$(received "$NA" "$bad")
 	relay_datagram "$NB" "$NA_IP" good "${quote[@]}" --seq $((seq + 100000))
 	busywait 3000 above received "$NA" "$bad" "$before"
@@ -371,11 +358,7 @@ tests_parse_args "$@"
 
 require_root
 require_cmd ip nft curl "$PYTHON"
-if [[ $RELAY_BACKEND == nft ]]; then
-	[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
-else
-	require_pmtufix
-fi
+require_backend
 # The agent's relay device; the node appears when the tun module is loaded.
 [[ -c /dev/net/tun ]] || modprobe tun 2>/dev/null
 [[ -c /dev/net/tun ]] || ksft_skip_all "no /dev/net/tun"

@@ -31,6 +31,12 @@
 #   sent NS [RESULT], received NS RESULT
 #                         the agent's pmtufix_relay_{sent,received}_total
 #   na|nb CMD..           run CMD in that namespace
+#   backend_load, require_backend
+#                         the module loaded (RELAY_BACKEND=module) or nothing
+#                         (nft); skip unless what the backend needs is built
+#   wrong_seq_result      where a relayed error with a wrong sequence is
+#                         counted: seq_window (the module judges it), or
+#                         rescued (nft: conntrack vouches, TCP ignores it)
 
 [[ -n ${__PMTUFIX_TOPO_RELAY_SH-} ]] && return 0
 __PMTUFIX_TOPO_RELAY_SH=1
@@ -51,6 +57,26 @@ RELAY_PORT=9884
 HTTP_PORT=9883
 NA='' NB='' NC='' POD=''
 : "${RELAY_BACKEND:=module}"
+
+backend_load()
+{
+	[[ $RELAY_BACKEND == nft ]] && return 0
+	pmtufix_load
+}
+
+require_backend()
+{
+	if [[ $RELAY_BACKEND == nft ]]; then
+		[[ -x $PMTUFIX_CLI ]] || ksft_skip_all "no $PMTUFIX_CLI: run 'make cli'"
+	else
+		require_pmtufix
+	fi
+}
+
+wrong_seq_result()
+{
+	if [[ $RELAY_BACKEND == nft ]]; then echo rescued; else echo seq_window; fi
+}
 
 na() { ns_exec "$NA" "$@"; }
 nb() { ns_exec "$NB" "$@"; }
@@ -196,8 +222,12 @@ relay_conf()
 
 	shift
 	peers=$(IFS=,; echo "$*")
-	printf '%s\n' "set rescue on" \
-		"relay set prefixes $VIP/$VIP_PLEN peers $peers rate ${RELAY_RATE:-20}" >"$f"
+	# The rescue is IPv4's: on nft it needs IPv4 uplinks, which an IPv6 VIP's
+	# topology lacks.
+	{
+		[[ $VIP == *:* ]] || echo "set rescue on"
+		echo "relay set prefixes $VIP/$VIP_PLEN peers $peers rate ${RELAY_RATE:-20}"
+	} >"$f"
 	echo "$f"
 }
 
