@@ -61,7 +61,7 @@ NA='' NB='' NC='' POD=''
 backend_load()
 {
 	[[ $RELAY_BACKEND == nft ]] && return 0
-	pmtufix_load
+	pmtufix_load "$@"
 }
 
 require_backend()
