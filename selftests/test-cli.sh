@@ -43,6 +43,10 @@ tests="
 
 # Output of the CLI in $OUT, its standard error in $ERR, its status in $RC.
 OUT='' ERR='' RC=0
+# in_other_netns PID: PID has left our network namespace (for busywait,
+# which runs it anew each try).
+in_other_netns() { [[ $(readlink "/proc/$1/ns/net") != "$(readlink /proc/self/ns/net)" ]]; }
+
 run()
 {
 	lib_tmpdir
@@ -311,7 +315,7 @@ netns()
 
 	ns_spawn "$B" /dev/null sleep 60
 	pid=$SPAWNED_PID
-	busywait 2000 test "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/self/ns/net)"
+	busywait 2000 in_other_netns "$pid"
 	run -n "/proc/$pid/ns/net" set floor 1500
 	check_err "$RC" "set through /proc/$pid/ns/net: $ERR"
 	expect_save "$B" "set rescue on log rescue floor 1500" "B by path"
