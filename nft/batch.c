@@ -92,10 +92,12 @@ static int batch_acks(struct pfnft *h, int fd)
 				acked = true;
 				continue;
 			}
+			/* The first failure's code and words: later ones follow from it. */
+			if (err)
+				continue;
+			err = ack.error;
 			if (ack.msg[0])
 				snprintf(h->err, sizeof(h->err), "%s", ack.msg);
-			if (!err)
-				err = ack.error;
 		}
 	}
 	if (err)
