@@ -26,6 +26,9 @@
 #                conntrack has never seen: not relayed (the nft backend asks
 #                sock_diag; the module finds the socket itself); the same
 #                error for a port without a socket is
+# relay_refused  nft only: a rescue mark mask that holds the relay's mark, or
+#                routes of someone else's in table 501: relay set refuses,
+#                says why, and leaves no relay behind
 # relay_nodev    an agent that cannot make its relay device (a sandbox without
 #                /dev/net/tun): /healthz is 503 and names the relay
 #
@@ -54,6 +57,7 @@ tests="
 	relay_flood	a flood of no-flow errors is relayed up to the rate limit only
 	relay_three	three nodes: relayed to both, dropped where there is no flow, no loop
 	relay_local	an error for a flow the node has a socket for is not relayed
+	relay_refused	nft: a relay that cannot work beside what is there is refused, nothing changed
 	relay_nodev	the relay device cannot be made: /healthz says 503 and why"
 
 must_setup_relay()
@@ -332,6 +336,44 @@ time.sleep(3600)"
 	busywait 3000 above received "$NA" no_flow "$before"
 	check_err $? "the error for a port without a socket was not relayed"
 	log_test "$name: the same error for a port without a socket is relayed"
+}
+
+relay_refused()
+{
+	local name="relay refused" out conf
+
+	if [[ $RELAY_BACKEND != nft ]]; then
+		log_test_skip "$name: the module has no mark or table to collide"
+		return
+	fi
+	must_setup_relay || { log_test "$name: setup"; return; }
+	lib_tmpdir
+	na "$PMTUFIX_CLI" -b nft set mark 0x3000/0x3000 >/dev/null
+	check_err $? "cannot set the rescue's mark"
+	out=$(na "$PMTUFIX_CLI" -b nft relay set prefixes "$VIP/32" 2>&1)
+	check_fail $? "relay set with the mark taken succeeded: $out"
+	[[ $out == *"0x1000"* ]]
+	check_err $? "relay set does not say why: $out"
+	[[ $(na "$PMTUFIX_CLI" -b nft relay show 2>&1) == "relay: off" ]]
+	check_err $? "a relay was left behind: $(na "$PMTUFIX_CLI" -b nft relay show 2>&1)"
+	log_test "$name: a rescue mark mask holding 0x1000: refused, why, nothing changed"
+
+	na "$PMTUFIX_CLI" -b nft set mark 0x2000/0x2000 >/dev/null
+	check_err $? "cannot put the rescue's mark back"
+	# The routing is made when the agent gives the relay its device.
+	na ip route add 192.0.2.0/24 dev eth1 table 501
+	check_err $? "cannot add the foreign route"
+	conf=$(relay_conf refused.conf "$NA_IP" "$NB_IP")
+	ns_spawn "$NA" "$LIB_TMPDIR/agent.refused.log" "$PMTUFIX_CLI" --backend nft agent \
+		--config "$conf" --listen "127.0.0.1:$HTTP_PORT"
+	busywait 5000 healthz_is "$NA" 503
+	check_err $? "/healthz is $(http_code "$NA" /healthz) with table 501 taken, not 503"
+	out=$(http "$NA" /healthz)
+	[[ $out == *"table 501"* ]]
+	check_err $? "/healthz does not say why: $out"
+	[[ -z $(na ip rule show pref 498) && $(na ip route show table 501) == "192.0.2.0/24 dev eth1 "* ]]
+	check_err $? "the routing changed: $(na ip rule show pref 498) / $(na ip route show table 501)"
+	log_test "$name: routes of someone else's in table 501: refused, why, nothing changed"
 }
 
 relay_nodev()

@@ -358,6 +358,8 @@ static int apply_relay(struct pf_ctx *c, const struct pf_desired *d, const char 
 		       const struct pf_relay *old)
 {
 	struct pf_relay want = d->relay;
+	char what[256];
+	const char *msg;
 	int err;
 
 	if (!want.ifindex)
@@ -367,8 +369,14 @@ static int apply_relay(struct pf_ctx *c, const struct pf_desired *d, const char 
 	err = c->ops->relay_set(c->be, &want);
 	if (!err)
 		return PF_EXIT_OK;
-	pf_error(c, "%s:%u: relay: rejected", name, d->relay_line);
-	return pf_fail(c, "relay", err);
+	/* One line with the file's line and the reason: the agent's /healthz shows the first. */
+	snprintf(what, sizeof(what), "%s:%u: relay", name, d->relay_line);
+	msg = c->ops->errmsg(c->be);
+	if (msg && *msg) {
+		pf_error(c, "%s: %s (%s)", what, msg, strerror(-err));
+		return PF_EXIT_FAIL;
+	}
+	return pf_fail(c, what, err);
 }
 
 /* The file's rules in place of old ones, unless they are the same. */
