@@ -171,9 +171,10 @@ int pfnft_routing_remove(struct pfnft *h, uint32_t table, bool *found)
 	return remove_ours(h, PFNFT_RTPROT, table, found);
 }
 
-int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
+/* Routes in table that are not ours (protocol proto): a count, or -errno. */
+static int foreign_routes(struct pfnft *h, uint8_t proto, uint32_t table)
 {
-	struct msgs routes = { .ours = false, .table = table };
+	struct msgs routes = { .ours = false, .proto = proto, .table = table };
 	int err, n;
 
 	err = dump(h, RTM_GETROUTE, &routes);
@@ -182,6 +183,11 @@ int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
 	n = (int)routes.n;
 	msgs_free(&routes);
 	return n;
+}
+
+int pfnft_routing_foreign(struct pfnft *h, uint32_t table)
+{
+	return foreign_routes(h, PFNFT_RTPROT, table);
 }
 
 bool pfnft_routing_present(struct pfnft *h, const struct pf_config *conf)
@@ -223,10 +229,28 @@ static struct nlmsghdr *rule_msg(struct pfnft *h, uint8_t action, uint32_t pref)
 	return rule_msg_proto(h, action, pref, PFNFT_RTPROT);
 }
 
+/* RTM_NEWROUTE: default, scope link, in table, by protocol proto; no device yet. */
+static struct nlmsghdr *route_msg(struct pfnft *h, uint32_t table, uint8_t proto)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = h->seq++;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;	/* else RTA_TABLE */
+	rtm->rtm_protocol = proto;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	return nlh;
+}
+
 static int add_rules_and_route(struct pfnft *h, const struct pf_config *c)
 {
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
 	unsigned int ifindex[PF_MAX_UPLINKS];
 	int err;
 
@@ -237,17 +261,7 @@ static int add_rules_and_route(struct pfnft *h, const struct pf_config *c)
 	}
 
 	/* The route first: the rules then never point at an empty table. */
-	nlh = mnl_nlmsg_put_header(h->buf);
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = h->seq++;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_table = c->table < 256 ? (uint8_t)c->table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = PFNFT_RTPROT;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(nlh, RTA_TABLE, c->table);
+	nlh = route_msg(h, c->table, PFNFT_RTPROT);
 	if (c->n_uplinks == 1) {
 		mnl_attr_put_u32(nlh, RTA_OIF, ifindex[0]);
 	} else {
@@ -316,41 +330,33 @@ int pfnft_relay_routing_remove(struct pfnft *h, bool *found)
 	return remove_ours(h, PFNFT_RTPROT_RELAY, 0, found);
 }
 
-static int route_oif_cb(const struct nlmsghdr *nlh, void *data)
+/* RTA_OIF of a route message, or 0. */
+static uint32_t route_oif(const struct nlmsghdr *nlh)
 {
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
+	uint32_t oif = 0;
 
-	if (rtm->rtm_family != AF_INET || rtm->rtm_protocol != PFNFT_RTPROT_RELAY ||
-	    route_table(nlh) != PFNFT_RELAY_TABLE)
-		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg))
 		if (mnl_attr_get_type(a) == RTA_OIF && !mnl_attr_validate(a, MNL_TYPE_U32))
-			*(uint32_t *)data = mnl_attr_get_u32(a);
-	return MNL_CB_OK;
+			oif = mnl_attr_get_u32(a);
+	return oif;
 }
 
 uint32_t pfnft_relay_routing_ifindex(struct pfnft *h)
 {
 	struct msgs rules = { .ours = true, .proto = PFNFT_RTPROT_RELAY };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
+	struct msgs routes = { .ours = true, .proto = PFNFT_RTPROT_RELAY,
+			       .table = PFNFT_RELAY_TABLE };
 	uint32_t oif = 0;
-	struct rtmsg *rtm;
-	size_t n;
 
 	if (dump(h, RTM_GETRULE, &rules))
 		return 0;
-	n = rules.n;
+	if (rules.n == 3 && !dump(h, RTM_GETROUTE, &routes)) {
+		if (routes.n == 1)
+			oif = route_oif((const struct nlmsghdr *)routes.v[0]);
+		msgs_free(&routes);
+	}
 	msgs_free(&rules);
-	if (n != 3)
-		return 0;
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = h->seq++;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	if (pfnft_talk(h, h->rt, nlh, route_oif_cb, &oif))
-		return 0;
 	return oif;
 }
 
@@ -394,35 +400,20 @@ static int add_relay_rules(struct pfnft *h)
 
 int pfnft_relay_routing_install(struct pfnft *h, uint32_t ifindex)
 {
-	struct msgs foreign = { .ours = false, .proto = PFNFT_RTPROT_RELAY,
-				.table = PFNFT_RELAY_TABLE };
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
 	bool found;
 	int err;
 
-	err = dump(h, RTM_GETROUTE, &foreign);
-	if (err)
-		return pfnft_fail(h, err, "cannot list the routes");
-	err = foreign.n ? -EBUSY : 0;
-	msgs_free(&foreign);
-	if (err)
-		return pfnft_fail(h, err, "route table %u holds routes that pmtufix did not add: "
+	err = foreign_routes(h, PFNFT_RTPROT_RELAY, PFNFT_RELAY_TABLE);
+	if (err < 0)
+		return err;
+	if (err > 0)
+		return pfnft_fail(h, -EBUSY, "route table %u holds routes that pmtufix did not add: "
 				  "the relay needs it", PFNFT_RELAY_TABLE);
 	err = pfnft_relay_routing_remove(h, &found);
 	if (err)
 		return err;
-	nlh = mnl_nlmsg_put_header(h->buf);
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = h->seq++;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_table = RT_TABLE_UNSPEC;	/* > 255: RTA_TABLE says */
-	rtm->rtm_protocol = PFNFT_RTPROT_RELAY;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(nlh, RTA_TABLE, PFNFT_RELAY_TABLE);
+	nlh = route_msg(h, PFNFT_RELAY_TABLE, PFNFT_RTPROT_RELAY);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	err = pfnft_talk(h, h->rt, nlh, NULL, NULL);
 	if (err)
