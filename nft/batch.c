@@ -286,14 +286,21 @@ void put_rule(struct batch *bt, struct nftnl_rule *r)
 	nftnl_rule_free(r);
 }
 
-void del_set(struct batch *bt, const char *name)
+struct nftnl_set *set_named(const char *name)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh;
 
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, PFNFT_FAMILY);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	return s;
+}
+
+void del_set(struct batch *bt, const char *name)
+{
+	struct nftnl_set *s = set_named(name);
+	struct nlmsghdr *nlh;
+
 	nlh = batch_msg(bt, NFT_MSG_DELSET, 0);
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	batch_next(bt);
@@ -303,12 +310,9 @@ void del_set(struct batch *bt, const char *name)
 /* Flush set name (no elements = all of them). */
 void flush_set(struct batch *bt, const char *name)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set *s = set_named(name);
 	struct nlmsghdr *nlh;
 
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, PFNFT_FAMILY);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 	nlh = batch_msg(bt, NFT_MSG_DELSETELEM, 0);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	batch_next(bt);

@@ -49,6 +49,8 @@ void put_set(struct batch *bt, const char *name, uint32_t flags, uint32_t key_ty
 /* hook < 0: a regular chain; else a base chain at mangle priority. */
 void put_chain(struct batch *bt, const char *name, int hook, const char *comment);
 void del_chain(struct batch *bt, const char *name);
+/* A libnftnl set that names set name of our table (to fill, then free). */
+struct nftnl_set *set_named(const char *name);
 void del_set(struct batch *bt, const char *name);
 /* Flush set name (no elements = all of them). */
 void flush_set(struct batch *bt, const char *name);

@@ -189,10 +189,7 @@ static void put_elems(struct batch *bt, const struct mss_set *ms, const struct p
 		if (r->dir != PMTUFIX_MSS_DIR_BOTH && (r->dir == PMTUFIX_MSS_DIR_TO) != ms->to)
 			continue;
 		if (!s) {
-			s = nftnl_set_alloc();
-			nftnl_set_set_u32(s, NFTNL_SET_FAMILY, PFNFT_FAMILY);
-			nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
-			nftnl_set_set_str(s, NFTNL_SET_NAME, ms->name);
+			s = set_named(ms->name);
 		}
 		count += elems_of_prefix(s, &r->prefix, ms->fixed && add ? &r->mss : NULL, add);
 	}

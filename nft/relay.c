@@ -54,13 +54,10 @@ static const char *set_of(uint8_t family)
 
 static void put_prefixes(struct batch *bt, const struct pf_relay *r, uint8_t family)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set *s = set_named(set_of(family));
 	unsigned int n = 0;
 	struct nlmsghdr *nlh;
 
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, PFNFT_FAMILY);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set_of(family));
 	for (unsigned int i = 0; i < r->n_prefixes; i++)
 		if (r->prefixes[i].family == family)
 			n += elems_of_prefix(s, &r->prefixes[i], NULL, true);

@@ -37,10 +37,7 @@ static void put_uplinks(struct batch *bt, const struct pf_config *c, const bool 
 	flush_set(bt, "uplinks");
 	if (!c->n_uplinks)
 		return;
-	s = nftnl_set_alloc();
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, PFNFT_FAMILY);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, PFNFT_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, "uplinks");
+	s = set_named("uplinks");
 	for (unsigned int i = 0; i < c->n_uplinks; i++) {
 		struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 		char key[IF_NAMESIZE] = { 0 };
