@@ -44,7 +44,7 @@ struct pf_relay_agent {
 	struct pf_peer_set all, targets;
 	struct pf_bucket bucket;
 	struct pf_relay_counters n;
-	uint64_t local_flow_before, lost_before;	/* of captures closed */
+	struct pf_capture_counters cap_n;	/* added to by every capture opened */
 };
 
 static uint64_t now_ns(void)
@@ -175,15 +175,11 @@ static int join(struct pf_relay_agent *ra)
 	int err;
 
 	if (ra->cap) {
-		const struct pf_capture_counters *cc = ra->cap_ops->counters(ra->cap);
-
-		ra->local_flow_before += cc->local_flow;
-		ra->lost_before += cc->lost;
 		epoll_ctl(ra->epfd, EPOLL_CTL_DEL, ra->cap_ops->fd(ra->cap), NULL);
 		ra->cap_ops->close(ra->cap);
 		ra->cap = NULL;
 	}
-	err = ra->cap_ops->open(&ra->cap);
+	err = ra->cap_ops->open(&ra->cap, &ra->cap_n);
 	if (err)
 		return err;
 	return epoll_ctl(ra->epfd, EPOLL_CTL_ADD, ra->cap_ops->fd(ra->cap), &ev) < 0 ? -errno : 0;
@@ -257,13 +253,8 @@ uint32_t pf_ra_ifindex(const struct pf_relay_agent *ra)
 
 const struct pf_relay_counters *pf_ra_counters(struct pf_relay_agent *ra)
 {
-	if (ra->cap) {
-		const struct pf_capture_counters *cc = ra->cap_ops->counters(ra->cap);
-
-		/* A capture opened again starts from zero: keep the sums. */
-		ra->n.local_flow = ra->local_flow_before + cc->local_flow;
-		ra->n.lost = ra->lost_before + cc->lost;
-	}
+	ra->n.local_flow = ra->cap_n.local_flow;
+	ra->n.lost = ra->cap_n.lost;
 	return &ra->n;
 }
 

@@ -16,7 +16,7 @@
 
 struct pf_capture {
 	struct pf_nl nl;
-	struct pf_capture_counters n;
+	struct pf_capture_counters *n;
 };
 
 static void genl_close(struct pf_capture *c)
@@ -27,13 +27,14 @@ static void genl_close(struct pf_capture *c)
 	free(c);
 }
 
-static int genl_open(struct pf_capture **out)
+static int genl_open(struct pf_capture **out, struct pf_capture_counters *n)
 {
 	struct pf_capture *c = calloc(1, sizeof(*c));
 	int err, fd;
 
 	if (!c)
 		return -ENOMEM;
+	c->n = n;
 	err = pf_nl_open(&c->nl);
 	if (err) {
 		free(c);
@@ -69,8 +70,8 @@ static void genl_read(struct pf_capture *c, pf_capture_fn *fn, void *arg)
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)c->nl.buf;
 	int left = (int)n;
 
-	if (n < 0 && n == -ENOBUFS)
-		c->n.lost++;
+	if (n == -ENOBUFS)
+		c->n->lost++;
 	for (; n > 0 && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		const uint8_t *pkt;
 		size_t len;
@@ -80,15 +81,9 @@ static void genl_read(struct pf_capture *c, pf_capture_fn *fn, void *arg)
 	}
 }
 
-static const struct pf_capture_counters *genl_counters(struct pf_capture *c)
-{
-	return &c->n;
-}
-
 const struct pf_capture_ops pf_capture_genl = {
 	.open		= genl_open,
 	.close		= genl_close,
 	.fd		= genl_fd,
 	.read		= genl_read,
-	.counters	= genl_counters,
 };

@@ -18,7 +18,8 @@
 
 struct pf_capture {
 	struct pf_nflog *log;
-	struct pf_capture_counters n;
+	struct pf_capture_counters *n;
+	unsigned long lost;		/* of log's, already added to n */
 	pf_capture_fn *fn;
 	void *arg;
 };
@@ -32,13 +33,14 @@ static void nflog_close(struct pf_capture *c)
 	free(c);
 }
 
-static int nflog_open(struct pf_capture **out)
+static int nflog_open(struct pf_capture **out, struct pf_capture_counters *n)
 {
 	struct pf_capture *c = calloc(1, sizeof(*c));
 	int err;
 
 	if (!c)
 		return -ENOMEM;
+	c->n = n;
 	err = pf_nflog_open(&c->log, PFNFT_RELAY_GROUP);
 	if (err) {
 		nflog_close(c);
@@ -60,7 +62,7 @@ static void on_packet(void *arg, int family, const uint8_t *pkt, size_t len)
 
 	(void)family;	/* the packet's own header says it */
 	if (has > 0)
-		c->n.local_flow++;
+		c->n->local_flow++;
 	else if (has != -EINVAL)	/* not one whole error: nothing to send */
 		c->fn(c->arg, pkt, len);	/* no socket, or sock_diag cannot say */
 }
@@ -70,12 +72,8 @@ static void nflog_read(struct pf_capture *c, pf_capture_fn *fn, void *arg)
 	c->fn = fn;
 	c->arg = arg;
 	pf_nflog_read(c->log, on_packet, c);
-}
-
-static const struct pf_capture_counters *nflog_counters(struct pf_capture *c)
-{
-	c->n.lost = pf_nflog_lost(c->log);
-	return &c->n;
+	c->n->lost += pf_nflog_lost(c->log) - c->lost;
+	c->lost = pf_nflog_lost(c->log);
 }
 
 const struct pf_capture_ops pf_capture_nflog = {
@@ -83,5 +81,4 @@ const struct pf_capture_ops pf_capture_nflog = {
 	.close		= nflog_close,
 	.fd		= nflog_fd,
 	.read		= nflog_read,
-	.counters	= nflog_counters,
 };
