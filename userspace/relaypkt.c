@@ -38,8 +38,7 @@ static int ip4_csum_ok(const uint8_t *h, size_t len)
 	return sum == 0xffff;
 }
 
-/* An IPv4 header whose length fits in len; its length, or 0. */
-static size_t ip4_hdr(const uint8_t *p, size_t len)
+size_t pf_ip4_hdr(const uint8_t *p, size_t len)
 {
 	size_t ihl;
 
@@ -56,7 +55,7 @@ static size_t ip4_hdr(const uint8_t *p, size_t len)
  */
 static int ipv4_frag_needed(const uint8_t *p, size_t len)
 {
-	size_t ihl = ip4_hdr(p, len), qihl;
+	size_t ihl = pf_ip4_hdr(p, len), qihl;
 	const uint8_t *icmp, *quote;
 
 	if (!ihl || be16(p + 2) != len || (be16(p + 6) & 0x3fff) || p[9] != 1 ||
@@ -68,7 +67,7 @@ static int ipv4_frag_needed(const uint8_t *p, size_t len)
 	if (icmp[0] != 3 || icmp[1] != 4)
 		return 0;
 	quote = icmp + ICMP_HDRLEN;
-	qihl = ip4_hdr(quote, len - ihl - ICMP_HDRLEN);
+	qihl = pf_ip4_hdr(quote, len - ihl - ICMP_HDRLEN);
 	return qihl && len - ihl - ICMP_HDRLEN >= qihl + QUOTE_L4;
 }
 

@@ -34,4 +34,7 @@ size_t pf_relay_dgram_build(uint8_t *out, const uint8_t *pkt, size_t len);
 enum pf_relay_check pf_relay_dgram_check(const uint8_t *buf, size_t n,
 					 const uint8_t **pkt, size_t *len);
 
+/* An IPv4 header whose length fits in len (the error's parsers share it); its length, or 0. */
+size_t pf_ip4_hdr(const uint8_t *p, size_t len);
+
 #endif /* PMTUFIX_RELAYPKT_H */

@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 
 #include "nlack.h"
+#include "relaypkt.h"
 #include "sockdiag.h"
 
 #define IP4_HDRLEN	20
@@ -52,17 +53,6 @@ static int csum_ok(uint32_t sum)
 	return sum == 0xffff;
 }
 
-/* An IPv4 header whose length fits in len; its length, or 0. */
-static size_t ip4_hdr(const uint8_t *p, size_t len)
-{
-	size_t ihl;
-
-	if (len < IP4_HDRLEN || p[0] >> 4 != 4)
-		return 0;
-	ihl = (size_t)(p[0] & 0xf) * 4;
-	return ihl >= IP4_HDRLEN && ihl <= len ? ihl : 0;
-}
-
 /* Ports only for the protocols the lookups know; the 8 bytes are there. */
 static void quoted_ports(const uint8_t *l4, struct pf_quoted_flow *f)
 {
@@ -79,7 +69,7 @@ static void quoted_ports(const uint8_t *l4, struct pf_quoted_flow *f)
 static int quote4(const uint8_t *q, size_t qlen, const uint8_t *outer_dst,
 		  struct pf_quoted_flow *f)
 {
-	size_t qihl = ip4_hdr(q, qlen);
+	size_t qihl = pf_ip4_hdr(q, qlen);
 
 	if (!qihl || qlen - qihl < QUOTE_L4 || (be16(q + 6) & 0x1fff) ||
 	    memcmp(q + 12, outer_dst, 4))
@@ -99,7 +89,7 @@ static int quote4(const uint8_t *q, size_t qlen, const uint8_t *outer_dst,
  */
 static int parse4(const uint8_t *p, size_t len, struct pf_quoted_flow *f)
 {
-	size_t ihl = ip4_hdr(p, len);
+	size_t ihl = pf_ip4_hdr(p, len);
 	const uint8_t *icmp;
 	size_t ilen;
 
